@@ -52,7 +52,7 @@ find_mirror() {
 	fi
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -r "$f" ] || continue
-		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr ' \t' '\n\n'
+		sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr -s ' \t' '\n'
 	done | grep -v -e '^$' -e 'security' | head -n 1 | grep . && return
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
 		[ -r "$f" ] || continue
@@ -105,18 +105,18 @@ if [ ! -e "$TREE/.netkit2-ready" ]; then
 	if [ ! -e "$PKGDIR/iproute2_$VERSION.dsc" ]; then
 		msg "downloading iproute2 $VERSION ($SUITE)"
 		(cd "$PKGDIR" && $APT --download-only source iproute2 >&2) ||
-			die "download of iproute2 $VERSION failed"
+			die "download of iproute2 $VERSION ($SUITE) failed: does the mirror carry its source?"
 	fi
-	rm -rf "$TREE" "$TREE.tmp"
+	rm -rf "$TREE"
 	msg "extracting iproute2 $VERSION"
-	dpkg-source -q --no-check -x "$PKGDIR/iproute2_$VERSION.dsc" "$TREE.tmp" >&2
-	# ./configure writes config.mk and include/ version headers; it needs
-	# only a compiler and pkg-config results it can do without.
+	dpkg-source -q --no-check -x "$PKGDIR/iproute2_$VERSION.dsc" "$TREE" >&2 ||
+		die "dpkg-source -x failed"
+	# ./configure writes config.mk and the generated headers, so the tree
+	# is the one iproute2 is built from; it needs no library to succeed.
 	msg "configuring iproute2 $VERSION"
-	(cd "$TREE.tmp" && ./configure > configure.log 2>&1) ||
-		die "./configure failed, see $TREE.tmp/configure.log"
-	echo "$VERSION" > "$TREE.tmp/.netkit2-ready"
-	mv "$TREE.tmp" "$TREE"
+	(cd "$TREE" && ./configure > configure.log 2>&1) ||
+		die "./configure failed, see $TREE/configure.log"
+	echo "$VERSION" > "$TREE/.netkit2-ready"
 fi
 
 # Leave DESTDIR pointing at the tree.
