@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# netkit2: out-of-tree build of the module, its probes and the tools.
+#
+#   make [KDIR=/lib/modules/$(uname -r)/build]   module for one kernel
+#   make install [KVER=...] [DESTDIR=...]         install module (+ ip plugin)
+#   make iproute2 IPROUTE2_SRC=...                iproute2 link plugin
+#   make dkms-install | dkms-uninstall            through DKMS
+#   make check                                    the test suite (VMs)
+
+NETKIT2_VERSION := 0.1.0
+
+KVER	?= $(shell uname -r)
+KDIR	?= /lib/modules/$(KVER)/build
+SRCDIR	:= $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+GENDIR	:= $(SRCDIR)/.gen
+PROBES	:= $(notdir $(basename $(wildcard $(SRCDIR)/probes/*.c)))
+DEPMOD	?= /sbin/depmod
+IP_LIB_DIR ?= /usr/lib/x86_64-linux-gnu/ip
+MODDIR	:= $(DESTDIR)/lib/modules/$(KVER)/updates
+
+# The probe result is keyed by the headers it was made against.
+KDIR_ID	:= $(shell realpath -m $(KDIR) | md5sum | cut -c1-12)
+PROBE_H	:= $(GENDIR)/$(KDIR_ID)/netkit2_probes.h
+
+KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
+	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
+
+.PHONY: all modules probes clean install uninstall iproute2 \
+	dkms-install dkms-uninstall check version
+
+all: modules
+
+modules: $(PROBE_H)
+	$(MAKE) $(KBUILD_ARGS) modules
+
+probes: $(PROBE_H)
+
+$(PROBE_H): $(wildcard $(SRCDIR)/probes/*.c) $(SRCDIR)/probes/Kbuild \
+	    $(SRCDIR)/probes/gen.sh
+	@rm -rf $(GENDIR)/$(KDIR_ID)/probes
+	@mkdir -p $(GENDIR)/$(KDIR_ID)/probes
+	@cp $(SRCDIR)/probes/*.c $(SRCDIR)/probes/Kbuild $(GENDIR)/$(KDIR_ID)/probes/
+	@echo "  PROBE   $(KDIR)"
+	@$(MAKE) -k -C $(KDIR) M=$(GENDIR)/$(KDIR_ID)/probes \
+		$(addsuffix .o,$(PROBES)) >$(GENDIR)/$(KDIR_ID)/probes.log 2>&1 || true
+	@$(SRCDIR)/probes/gen.sh $(GENDIR)/$(KDIR_ID)/probes $(SRCDIR)/probes >$@.tmp
+	@mv $@.tmp $@
+	@grep -h '^#define NETKIT2_HAVE' $@ | sed 's/^#define /  HAVE    /;s/ 1$$//'
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(SRCDIR) clean 2>/dev/null || true
+	rm -rf $(GENDIR)
+	$(MAKE) -C $(SRCDIR)/tools/iproute2 clean 2>/dev/null || true
+
+install:
+	install -D -m 0644 $(SRCDIR)/netkit2.ko $(MODDIR)/netkit2.ko
+	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); \
+	else $(DEPMOD) -a -b $(DESTDIR) $(KVER); fi
+	if [ -f $(SRCDIR)/tools/iproute2/link_netkit2.so ]; then \
+		install -D -m 0644 $(SRCDIR)/tools/iproute2/link_netkit2.so \
+			$(DESTDIR)$(IP_LIB_DIR)/link_netkit2.so; fi
+
+uninstall:
+	rm -f $(MODDIR)/netkit2.ko $(DESTDIR)$(IP_LIB_DIR)/link_netkit2.so
+	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
+
+iproute2:
+	$(MAKE) -C $(SRCDIR)/tools/iproute2
+
+version:
+	@echo $(NETKIT2_VERSION)
+
+DKMS_SRC := /usr/src/netkit2-$(NETKIT2_VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cd $(SRCDIR) && cp -a Kbuild Makefile dkms.conf src include probes $(DKMS_SRC)/
+	dkms add -m netkit2 -v $(NETKIT2_VERSION) || true
+	dkms build -m netkit2 -v $(NETKIT2_VERSION) -k $(KVER)
+	dkms install -m netkit2 -v $(NETKIT2_VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m netkit2 -v $(NETKIT2_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+check:
+	$(SRCDIR)/scripts/check

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Lockless TX is a net_device flag rather than NETIF_F_LLTX. */
+#include <linux/netdevice.h>
+
+void probe(struct net_device *dev);
+void probe(struct net_device *dev)
+{
+	dev->lltx = true;
+}

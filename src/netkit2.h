@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netkit2: internal definitions shared by the module's files.
+ */
+#ifndef _NETKIT2_H
+#define _NETKIT2_H
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <uapi/linux/netkit2.h>
+
+#include "netkit2_compat.h"
+
+#define NETKIT2_DRV_NAME	"netkit2"
+#ifndef NETKIT2_VERSION
+#define NETKIT2_VERSION		"0.0.0"
+#endif
+
+/* Interface name pattern for devices created without a name. */
+#define NETKIT2_IFNAME_PATTERN	"nk%d"
+
+/*
+ * Private area of every netkit2 device. The first group is read on each
+ * transmitted packet; the second only by the control path under RTNL.
+ */
+struct netkit2 {
+	struct net_device __rcu	*peer;
+	enum netkit2_action	policy;
+	enum netkit2_scrub	scrub;
+
+	enum netkit2_mode	mode;
+	enum netkit2_pairing	pairing;
+	bool			primary;
+	u32			headroom;
+};
+
+static inline struct netkit2 *netkit2_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+/* netkit2_dev.c */
+void netkit2_setup(struct net_device *dev);
+bool netkit2_is_netkit2(const struct net_device *dev);
+void netkit2_init_priv(struct net_device *dev, bool primary,
+		       enum netkit2_mode mode, enum netkit2_pairing pairing,
+		       enum netkit2_action policy, enum netkit2_scrub scrub,
+		       u16 headroom, u16 tailroom);
+
+/* netkit2_rtnl.c */
+extern struct rtnl_link_ops netkit2_link_ops;
+
+#endif /* _NETKIT2_H */

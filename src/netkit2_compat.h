@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netkit2: differences between the kernels netkit2 builds against.
+ *
+ * Every difference is decided by a build-time probe (probes/, turned
+ * into NETKIT2_HAVE_* by probes/gen.sh); nothing here tests a version.
+ */
+#ifndef _NETKIT2_COMPAT_H
+#define _NETKIT2_COMPAT_H
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "netkit2_probes.h"
+
+#ifndef NETKIT2_HAVE_ETH_SKB_PULL_MAC
+static inline struct ethhdr *eth_skb_pull_mac(struct sk_buff *skb)
+{
+	struct ethhdr *eth = (struct ethhdr *)skb->data;
+
+	skb_pull_inline(skb, ETH_HLEN);
+	return eth;
+}
+#endif
+
+#ifndef NETKIT2_HAVE_UNREGISTER_NETDEVICE_QUEUED
+static inline bool unregister_netdevice_queued(const struct net_device *dev)
+{
+	ASSERT_RTNL();
+	return !list_empty(&dev->unreg_list);
+}
+#endif
+
+static inline void netkit2_set_lltx(struct net_device *dev)
+{
+#ifdef NETKIT2_HAVE_NETDEV_LLTX
+	dev->lltx = true;
+#else
+	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+#endif /* _NETKIT2_COMPAT_H */

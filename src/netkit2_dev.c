@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * netkit2: the network device, its transmit path and ethtool view.
+ *
+ * A packet transmitted on one device of a pair is received by the other:
+ * the transmit routine prepares the skb for the peer's stack (scrubbing
+ * what must not cross a network namespace), applies the device's verdict
+ * and hands it to the peer with __netif_rx(). Nothing is queued; there is
+ * no qdisc and no lock on this path.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter_netdev.h>
+#include <linux/skbuff.h>
+
+#include "netkit2.h"
+
+/*
+ * Prepare @skb, transmitted on @dev, to be received on @peer. Within one
+ * network namespace only the per-hop state goes (dst, conntrack, ...);
+ * across namespaces the timestamp goes too, and mark and priority unless
+ * the transmitting side was created with scrub none.
+ */
+static void netkit2_prep_forward(struct sk_buff *skb,
+				 const struct net_device *dev,
+				 struct net_device *peer,
+				 enum netkit2_scrub scrub)
+{
+	skb_scrub_packet(skb, false);
+	nf_skip_egress(skb, true);
+	skb_reset_mac_header(skb);
+
+	if (!net_eq(dev_net(dev), dev_net(peer))) {
+		skb_clear_tstamp(skb);
+		if (scrub == NETKIT2_SCRUB_DEFAULT) {
+			skb->mark = 0;
+			skb->priority = 0;
+		}
+	}
+
+	eth_skb_pkt_type(skb, peer);
+	skb->dev = peer;
+}
+
+/*
+ * The verdict for a packet about to enter @nk's peer. Programs attached to
+ * the device decide once they run here; without any, the device's default
+ * policy does.
+ */
+static __always_inline enum netkit2_action
+netkit2_verdict(const struct netkit2 *nk, struct sk_buff *skb)
+{
+	return READ_ONCE(nk->policy);
+}
+
+static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+	unsigned int len = skb->len;
+	struct net_device *peer;
+
+	rcu_read_lock();
+	peer = rcu_dereference(nk->peer);
+	if (unlikely(!peer || !(peer->flags & IFF_UP)))
+		goto drop;
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN) ||
+		     skb_orphan_frags(skb, GFP_ATOMIC)))
+		goto drop;
+
+	netkit2_prep_forward(skb, dev, peer, nk->scrub);
+
+	switch (netkit2_verdict(nk, skb)) {
+	case NETKIT2_NEXT:
+	case NETKIT2_PASS:
+		eth_skb_pull_mac(skb);
+		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+		if (unlikely(__netif_rx(skb) != NET_RX_SUCCESS))
+			goto drop_counted;
+		dev_sw_netstats_tx_add(dev, 1, len);
+		dev_sw_netstats_rx_add(peer, len);
+		break;
+	case NETKIT2_DROP:
+	default:
+		goto drop;
+	}
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	kfree_skb(skb);
+drop_counted:
+	dev_core_stats_tx_dropped_inc(dev);
+	rcu_read_unlock();
+	return NET_XMIT_DROP;
+}
+
+static int netkit2_open(struct net_device *dev)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct net_device *peer;
+
+	ASSERT_RTNL();
+	if (nk->pairing == NETKIT2_DEVICE_SINGLE) {
+		netif_carrier_on(dev);
+		return 0;
+	}
+
+	peer = rtnl_dereference(nk->peer);
+	if (!peer)
+		return -ENOTCONN;
+	if (peer->flags & IFF_UP) {
+		netif_carrier_on(dev);
+		netif_carrier_on(peer);
+	}
+	return 0;
+}
+
+static int netkit2_stop(struct net_device *dev)
+{
+	struct net_device *peer;
+
+	ASSERT_RTNL();
+	peer = rtnl_dereference(netkit2_priv(dev)->peer);
+	netif_carrier_off(dev);
+	if (peer)
+		netif_carrier_off(peer);
+	return 0;
+}
+
+static int netkit2_init(struct net_device *dev)
+{
+	netdev_lockdep_set_classes(dev);
+	return 0;
+}
+
+static int netkit2_get_iflink(const struct net_device *dev)
+{
+	struct net_device *peer;
+	int iflink = 0;
+
+	rcu_read_lock();
+	peer = rcu_dereference(netkit2_priv(dev)->peer);
+	if (peer)
+		iflink = READ_ONCE(peer->ifindex);
+	rcu_read_unlock();
+	return iflink;
+}
+
+static struct net_device *netkit2_get_peer_dev(struct net_device *dev)
+{
+	return rcu_dereference(netkit2_priv(dev)->peer);
+}
+
+/* The device receives whatever its peer sends: no filter to program. */
+#ifdef NETKIT2_HAVE_NDO_SET_RX_MODE_ASYNC
+static int netkit2_set_rx_mode(struct net_device *dev,
+			       struct netdev_hw_addr_list *uc,
+			       struct netdev_hw_addr_list *mc)
+{
+	return 0;
+}
+#else
+static void netkit2_set_rx_mode(struct net_device *dev)
+{
+}
+#endif
+
+static int netkit2_set_mac_address(struct net_device *dev, void *addr)
+{
+	if (netkit2_priv(dev)->mode != NETKIT2_L2)
+		return -EOPNOTSUPP;
+	return eth_mac_addr(dev, addr);
+}
+
+/*
+ * A stacked device above either side asks for headroom; both sides get the
+ * larger of the two requests so that no skb needs reallocating on its way
+ * through the pair. A negative request restores the default.
+ */
+static void netkit2_set_rx_headroom(struct net_device *dev, int headroom)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct net_device *peer;
+	u32 needed;
+
+	if (headroom < 0)
+		headroom = NET_SKB_PAD;
+
+	rcu_read_lock();
+	nk->headroom = headroom;
+	needed = nk->headroom;
+	peer = rcu_dereference(nk->peer);
+	if (peer) {
+		needed = max(needed, netkit2_priv(peer)->headroom);
+		peer->needed_headroom = needed;
+	}
+	dev->needed_headroom = needed;
+	rcu_read_unlock();
+}
+
+static void netkit2_get_stats64(struct net_device *dev,
+				struct rtnl_link_stats64 *stats)
+{
+	dev_fetch_sw_netstats(stats, dev->tstats);
+}
+
+static const struct net_device_ops netkit2_netdev_ops = {
+	.ndo_init		= netkit2_init,
+	.ndo_open		= netkit2_open,
+	.ndo_stop		= netkit2_stop,
+	.ndo_start_xmit		= netkit2_xmit,
+#ifdef NETKIT2_HAVE_NDO_SET_RX_MODE_ASYNC
+	.ndo_set_rx_mode_async	= netkit2_set_rx_mode,
+#else
+	.ndo_set_rx_mode	= netkit2_set_rx_mode,
+#endif
+	.ndo_set_rx_headroom	= netkit2_set_rx_headroom,
+	.ndo_set_mac_address	= netkit2_set_mac_address,
+	.ndo_get_iflink		= netkit2_get_iflink,
+	.ndo_get_peer_dev	= netkit2_get_peer_dev,
+	.ndo_get_stats64	= netkit2_get_stats64,
+	.ndo_features_check	= passthru_features_check,
+};
+
+bool netkit2_is_netkit2(const struct net_device *dev)
+{
+	return dev->netdev_ops == &netkit2_netdev_ops;
+}
+
+static void netkit2_get_drvinfo(struct net_device *dev,
+				struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, NETKIT2_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, NETKIT2_VERSION, sizeof(info->version));
+}
+
+/*
+ * Queue counts are fixed at creation (numrxqueues); report them, with the
+ * allocated maximum, but accept no change.
+ */
+static void netkit2_get_channels(struct net_device *dev,
+				 struct ethtool_channels *ch)
+{
+	ch->max_rx = dev->num_rx_queues;
+	ch->max_tx = dev->num_tx_queues;
+	ch->rx_count = dev->real_num_rx_queues;
+	ch->tx_count = dev->real_num_tx_queues;
+}
+
+static const struct ethtool_ops netkit2_ethtool_ops = {
+	.get_drvinfo		= netkit2_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_channels		= netkit2_get_channels,
+};
+
+void netkit2_setup(struct net_device *dev)
+{
+	static const netdev_features_t vlan_offloads =
+		NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX |
+		NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_STAG_RX;
+	static const netdev_features_t offloads =
+		vlan_offloads | NETIF_F_SG | NETIF_F_FRAGLIST |
+		NETIF_F_HW_CSUM | NETIF_F_RXCSUM | NETIF_F_SCTP_CRC |
+		NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE |
+		NETIF_F_GSO_ENCAP_ALL;
+
+	ether_setup(dev);
+	dev->max_mtu = ETH_MAX_MTU;
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+
+	/* L3 until newlink says otherwise: no neighbour resolution. */
+	dev->flags |= IFF_NOARP;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_PHONY_HEADROOM |
+			   IFF_NO_QUEUE | IFF_DISABLE_NETPOLL;
+	netkit2_set_lltx(dev);
+#ifdef NETKIT2_HAVE_NETMEM_TX
+	dev->netmem_tx = NETMEM_TX_NO_DMA;
+#endif
+
+	dev->netdev_ops = &netkit2_netdev_ops;
+	dev->ethtool_ops = &netkit2_ethtool_ops;
+
+	dev->features |= offloads;
+	dev->hw_features = offloads;
+	dev->hw_enc_features = offloads;
+	dev->mpls_features = NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE;
+	dev->vlan_features = dev->features & ~vlan_offloads;
+
+	dev->needs_free_netdev = true;
+	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
+}
+
+void netkit2_init_priv(struct net_device *dev, bool primary,
+		       enum netkit2_mode mode, enum netkit2_pairing pairing,
+		       enum netkit2_action policy, enum netkit2_scrub scrub,
+		       u16 headroom, u16 tailroom)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+
+	nk->primary = primary;
+	nk->mode = mode;
+	nk->pairing = pairing;
+	nk->policy = policy;
+	nk->scrub = scrub;
+	nk->headroom = headroom;
+	/* Not registered yet: flags change without notifying anyone. */
+	if (mode == NETKIT2_L2)
+		dev->flags &= ~IFF_NOARP;
+	if (headroom)
+		dev->needed_headroom = headroom;
+	if (tailroom)
+		dev->needed_tailroom = tailroom;
+}

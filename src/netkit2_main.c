@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * netkit2: module entry points.
+ *
+ * A BPF-programmable virtual network device, built as a module so that it
+ * can be brought to kernels without (or with an older) built-in netkit.
+ */
+
+#include <linux/module.h>
+#include <net/rtnetlink.h>
+
+#include "netkit2.h"
+
+static int __init netkit2_module_init(void)
+{
+	BUILD_BUG_ON(IFLA_NETKIT2_MAX < IFLA_NETKIT2_PAIRING);
+
+	return rtnl_link_register(&netkit2_link_ops);
+}
+
+/* Unregistering the link kind deletes every netkit2 device left. */
+static void __exit netkit2_module_exit(void)
+{
+	rtnl_link_unregister(&netkit2_link_ops);
+}
+
+module_init(netkit2_module_init);
+module_exit(netkit2_module_exit);
+
+MODULE_DESCRIPTION("BPF-programmable virtual network device (netkit2)");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(NETKIT2_VERSION);
+MODULE_ALIAS_RTNL_LINK(NETKIT2_DRV_NAME);

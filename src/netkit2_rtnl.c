@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * netkit2: rtnetlink link operations (link kind "netkit2").
+ *
+ * The IFLA_INFO_DATA attributes, their validation, defaults and errors
+ * follow the kernel's IFLA_NETKIT_* exactly, so that a tool configuring
+ * netkit configures netkit2 by changing the kind string alone.
+ */
+
+#include <linux/capability.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "netkit2.h"
+
+/*
+ * What newlink learnt about the peer from the request: its attributes
+ * (the primary's own when no PEER_INFO was given), its ifinfomsg if any,
+ * and the namespace it is to be created in.
+ */
+struct netkit2_peer_req {
+	struct nlattr		*attrs[IFLA_MAX + 1];
+	struct nlattr		**tb;
+	struct ifinfomsg	*ifm;
+	struct net		*net;
+	bool			net_ref;
+};
+
+static int netkit2_check_policy(struct nlattr *attr,
+				struct netlink_ext_ack *extack)
+{
+	switch (nla_get_u32(attr)) {
+	case NETKIT2_PASS:
+	case NETKIT2_DROP:
+		return 0;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "Provided default xmit policy not supported");
+		return -EINVAL;
+	}
+}
+
+static int netkit2_validate(struct nlattr *tb[], struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = tb[IFLA_ADDRESS];
+
+	if (tb[IFLA_NUM_TX_QUEUES] &&
+	    nla_get_u32(tb[IFLA_NUM_TX_QUEUES]) > NETKIT2_NUM_TX_QUEUES_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_NUM_TX_QUEUES],
+				    "netkit2 supports a single tx queue");
+		return -EOPNOTSUPP;
+	}
+	if (tb[IFLA_NUM_RX_QUEUES] &&
+	    nla_get_u32(tb[IFLA_NUM_RX_QUEUES]) > NETKIT2_NUM_RX_QUEUES_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_NUM_RX_QUEUES],
+				    "netkit2 supports at most 1024 rx queues");
+		return -EOPNOTSUPP;
+	}
+
+	if (!attr)
+		return 0;
+	if (nla_len(attr) != ETH_ALEN) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "Link address must be an Ethernet address");
+		return -EINVAL;
+	}
+	if (!is_valid_ether_addr(nla_data(attr))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "Link address must be a valid unicast address");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+/*
+ * Resolve the peer's attributes and namespace. Kernels whose rtnetlink
+ * core knows rtnl_link_ops->peer_type have parsed, validated and resolved
+ * them already (@core_net); on the others netkit2 does the same here, in
+ * the same order and with the same errors.
+ */
+static int netkit2_peer_req_init(struct netkit2_peer_req *req,
+				 struct net *src_net, struct net *core_net,
+				 struct nlattr **tb, struct nlattr **data,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *info = data ? data[IFLA_NETKIT2_PEER_INFO] : NULL;
+	struct net *net;
+	int err;
+
+	req->tb = tb;
+	req->ifm = NULL;
+	req->net = NULL;
+	req->net_ref = false;
+
+	if (info) {
+		err = rtnl_nla_parse_ifinfomsg(req->attrs, info, extack);
+		if (err < 0)
+			return err;
+#ifndef NETKIT2_HAVE_LINK_OPS_PEER_TYPE
+		err = netkit2_validate(req->attrs, NULL, extack);
+		if (err < 0)
+			return err;
+#endif
+		req->ifm = nla_data(info);
+		req->tb = req->attrs;
+	}
+
+	if (core_net) {
+		req->net = core_net;
+		return 0;
+	}
+
+	net = rtnl_link_get_net(src_net, req->tb);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	if ((req->tb[IFLA_NET_NS_PID] || req->tb[IFLA_NET_NS_FD]) &&
+	    !ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		put_net(net);
+		NL_SET_ERR_MSG(extack,
+			       "No CAP_NET_ADMIN in the peer's network namespace");
+		return -EPERM;
+	}
+	req->net = net;
+	req->net_ref = true;
+	return 0;
+}
+
+static void netkit2_peer_req_release(struct netkit2_peer_req *req)
+{
+	if (req->net_ref)
+		put_net(req->net);
+}
+
+static void netkit2_link_peers(struct net_device *dev, struct net_device *peer)
+{
+	ASSERT_RTNL();
+	rcu_assign_pointer(netkit2_priv(dev)->peer, peer);
+	if (peer)
+		rcu_assign_pointer(netkit2_priv(peer)->peer, dev);
+}
+
+static int netkit2_create(struct net_device *dev, struct net *src_net,
+			  struct net *core_peer_net, struct nlattr **tb,
+			  struct nlattr **data, struct netlink_ext_ack *extack)
+{
+	enum netkit2_scrub scrub_peer = NETKIT2_SCRUB_DEFAULT;
+	enum netkit2_pairing pairing = NETKIT2_DEVICE_PAIR;
+	enum netkit2_action policy_peer = NETKIT2_PASS;
+	enum netkit2_scrub scrub = NETKIT2_SCRUB_DEFAULT;
+	enum netkit2_action policy = NETKIT2_PASS;
+	unsigned char name_assign_type;
+	enum netkit2_mode mode = NETKIT2_L3;
+	struct net_device *peer = NULL;
+	u16 headroom = 0, tailroom = 0;
+	struct netkit2_peer_req req;
+	bool peer_attrs = false;
+	char ifname[IFNAMSIZ];
+	int err;
+
+	ASSERT_RTNL();
+	err = netkit2_peer_req_init(&req, src_net, core_peer_net, tb, data,
+				    extack);
+	if (err)
+		return err;
+
+	if (data) {
+		if (data[IFLA_NETKIT2_MODE])
+			mode = nla_get_u32(data[IFLA_NETKIT2_MODE]);
+		if (data[IFLA_NETKIT2_SCRUB])
+			scrub = nla_get_u32(data[IFLA_NETKIT2_SCRUB]);
+		if (data[IFLA_NETKIT2_PEER_SCRUB])
+			scrub_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_SCRUB]);
+		if (data[IFLA_NETKIT2_POLICY]) {
+			err = netkit2_check_policy(data[IFLA_NETKIT2_POLICY],
+						   extack);
+			if (err)
+				goto err_release_req;
+			policy = nla_get_u32(data[IFLA_NETKIT2_POLICY]);
+		}
+		if (data[IFLA_NETKIT2_PEER_POLICY]) {
+			err = netkit2_check_policy(data[IFLA_NETKIT2_PEER_POLICY],
+						   extack);
+			if (err)
+				goto err_release_req;
+			policy_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_POLICY]);
+		}
+		if (data[IFLA_NETKIT2_HEADROOM])
+			headroom = nla_get_u16(data[IFLA_NETKIT2_HEADROOM]);
+		if (data[IFLA_NETKIT2_TAILROOM])
+			tailroom = nla_get_u16(data[IFLA_NETKIT2_TAILROOM]);
+		if (data[IFLA_NETKIT2_PAIRING])
+			pairing = nla_get_u32(data[IFLA_NETKIT2_PAIRING]);
+		peer_attrs = data[IFLA_NETKIT2_PEER_INFO] ||
+			     data[IFLA_NETKIT2_PEER_POLICY] ||
+			     data[IFLA_NETKIT2_PEER_SCRUB];
+	}
+
+	if (mode != NETKIT2_L2 && (tb[IFLA_ADDRESS] || req.tb[IFLA_ADDRESS])) {
+		NL_SET_ERR_MSG(extack,
+			       "netkit link address can only be set in L2 mode");
+		err = -EOPNOTSUPP;
+		goto err_release_req;
+	}
+	if (pairing == NETKIT2_DEVICE_SINGLE &&
+	    (peer_attrs || (data && data[IFLA_NETKIT2_SCRUB]) ||
+	     policy != NETKIT2_PASS)) {
+		NL_SET_ERR_MSG(extack,
+			       "netkit single device mode takes no peer, scrub or non-forward policy");
+		err = -EOPNOTSUPP;
+		goto err_release_req;
+	}
+
+	if (pairing == NETKIT2_DEVICE_PAIR) {
+		if (req.ifm && req.tb[IFLA_IFNAME]) {
+			nla_strscpy(ifname, req.tb[IFLA_IFNAME], IFNAMSIZ);
+			name_assign_type = NET_NAME_USER;
+		} else {
+			strscpy(ifname, NETKIT2_IFNAME_PATTERN, IFNAMSIZ);
+			name_assign_type = NET_NAME_ENUM;
+		}
+
+		peer = rtnl_create_link(req.net, ifname, name_assign_type,
+					&netkit2_link_ops, req.tb, extack);
+		if (IS_ERR(peer)) {
+			err = PTR_ERR(peer);
+			goto err_release_req;
+		}
+
+		netif_inherit_tso_max(peer, dev);
+		if (mode == NETKIT2_L2 && !(req.ifm && req.tb[IFLA_ADDRESS]))
+			eth_hw_addr_random(peer);
+		if (req.ifm && dev->ifindex)
+			peer->ifindex = req.ifm->ifi_index;
+		netkit2_init_priv(peer, false, mode, pairing, policy_peer,
+				  scrub_peer, headroom, tailroom);
+
+		err = register_netdevice(peer);
+		if (err < 0)
+			goto err_free_peer;
+		netif_carrier_off(peer);
+		err = rtnl_configure_link(peer, NULL, 0, NULL);
+		if (err < 0)
+			goto err_unregister_peer;
+	}
+
+	if (mode == NETKIT2_L2 && !tb[IFLA_ADDRESS])
+		eth_hw_addr_random(dev);
+	if (tb[IFLA_IFNAME])
+		nla_strscpy(dev->name, tb[IFLA_IFNAME], IFNAMSIZ);
+	else
+		strscpy(dev->name, NETKIT2_IFNAME_PATTERN, IFNAMSIZ);
+	netkit2_init_priv(dev, true, mode, pairing, policy, scrub, headroom,
+			  tailroom);
+
+	err = register_netdevice(dev);
+	if (err < 0)
+		goto err_unregister_peer;
+	netif_carrier_off(dev);
+
+	netkit2_link_peers(dev, peer);
+	netkit2_peer_req_release(&req);
+	return 0;
+
+err_unregister_peer:
+	if (peer)
+		unregister_netdevice(peer);
+	goto err_release_req;
+err_free_peer:
+	free_netdev(peer);
+err_release_req:
+	netkit2_peer_req_release(&req);
+	return err;
+}
+
+#ifdef NETKIT2_HAVE_NEWLINK_PARAMS
+static int netkit2_newlink(struct net_device *dev,
+			   struct rtnl_newlink_params *params,
+			   struct netlink_ext_ack *extack)
+{
+	return netkit2_create(dev, rtnl_newlink_link_net(params),
+			      rtnl_newlink_peer_net(params), params->tb,
+			      params->data, extack);
+}
+#else
+static int netkit2_newlink(struct net *src_net, struct net_device *dev,
+			   struct nlattr *tb[], struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	return netkit2_create(dev, src_net, NULL, tb, data, extack);
+}
+#endif
+
+static void netkit2_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct net_device *peer = rtnl_dereference(nk->peer);
+
+	RCU_INIT_POINTER(nk->peer, NULL);
+	unregister_netdevice_queue(dev, head);
+	if (!peer)
+		return;
+
+	RCU_INIT_POINTER(netkit2_priv(peer)->peer, NULL);
+	/* Namespace teardown may have queued the peer in this batch. */
+	if (!unregister_netdevice_queued(peer))
+		unregister_netdevice_queue(peer, head);
+}
+
+/* Attributes fixed at creation, in the order changelink reports them. */
+static const int netkit2_fixed_attrs[] = {
+	IFLA_NETKIT2_MODE,
+	IFLA_NETKIT2_SCRUB,
+	IFLA_NETKIT2_PEER_SCRUB,
+	IFLA_NETKIT2_PEER_INFO,
+	IFLA_NETKIT2_HEADROOM,
+	IFLA_NETKIT2_TAILROOM,
+	IFLA_NETKIT2_PAIRING,
+};
+
+#define NETKIT2_FIXED_MSG(what) \
+	"netkit link " what " cannot be changed after device creation"
+
+static void netkit2_fixed_attr_err(struct netlink_ext_ack *extack,
+				   const struct nlattr *attr, int type)
+{
+	switch (type) {
+	case IFLA_NETKIT2_MODE:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("operating mode"));
+		break;
+	case IFLA_NETKIT2_SCRUB:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("scrubbing"));
+		break;
+	case IFLA_NETKIT2_PEER_SCRUB:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("peer scrubbing"));
+		break;
+	case IFLA_NETKIT2_PEER_INFO:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("peer info"));
+		break;
+	case IFLA_NETKIT2_HEADROOM:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("headroom"));
+		break;
+	case IFLA_NETKIT2_TAILROOM:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("tailroom"));
+		break;
+	case IFLA_NETKIT2_PAIRING:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    NETKIT2_FIXED_MSG("pairing"));
+		break;
+	}
+}
+
+static int netkit2_changelink(struct net_device *dev, struct nlattr *tb[],
+			      struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct nlattr *policy, *policy_peer;
+	struct net_device *peer;
+	struct nlattr *attr;
+	int i, err;
+
+	ASSERT_RTNL();
+	if (!data)
+		return 0;
+	if (!nk->primary) {
+		NL_SET_ERR_MSG(extack,
+			       "netkit link settings can be changed only through the primary device");
+		return -EACCES;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(netkit2_fixed_attrs); i++) {
+		attr = data[netkit2_fixed_attrs[i]];
+		if (!attr)
+			continue;
+		netkit2_fixed_attr_err(extack, attr, netkit2_fixed_attrs[i]);
+		return -EACCES;
+	}
+
+	peer = rtnl_dereference(nk->peer);
+	policy = data[IFLA_NETKIT2_POLICY];
+	policy_peer = data[IFLA_NETKIT2_PEER_POLICY];
+
+	/* Validate everything first: a rejected request changes nothing. */
+	if (policy) {
+		if (nk->pairing == NETKIT2_DEVICE_SINGLE) {
+			NL_SET_ERR_MSG_ATTR(extack, policy,
+					    "netkit single device mode has a fixed forward policy");
+			return -EOPNOTSUPP;
+		}
+		err = netkit2_check_policy(policy, extack);
+		if (err)
+			return err;
+	}
+	if (policy_peer) {
+		if (!peer) {
+			NL_SET_ERR_MSG_ATTR(extack, policy_peer,
+					    "netkit device has no peer");
+			return -EOPNOTSUPP;
+		}
+		err = netkit2_check_policy(policy_peer, extack);
+		if (err)
+			return err;
+	}
+
+	if (policy)
+		WRITE_ONCE(nk->policy, nla_get_u32(policy));
+	if (policy_peer)
+		WRITE_ONCE(netkit2_priv(peer)->policy, nla_get_u32(policy_peer));
+	return 0;
+}
+
+static struct net *netkit2_get_link_net(const struct net_device *dev)
+{
+	struct net_device *peer = rtnl_dereference(netkit2_priv(dev)->peer);
+
+	return peer ? dev_net(peer) : dev_net(dev);
+}
+
+static size_t netkit2_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u8)) +	/* PRIMARY */
+	       nla_total_size(sizeof(u32)) +	/* POLICY */
+	       nla_total_size(sizeof(u32)) +	/* MODE */
+	       nla_total_size(sizeof(u32)) +	/* SCRUB */
+	       nla_total_size(sizeof(u16)) +	/* HEADROOM */
+	       nla_total_size(sizeof(u16)) +	/* TAILROOM */
+	       nla_total_size(sizeof(u32)) +	/* PAIRING */
+	       nla_total_size(sizeof(u32)) +	/* PEER_POLICY */
+	       nla_total_size(sizeof(u32));	/* PEER_SCRUB */
+}
+
+static int netkit2_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct netkit2 *nk = netkit2_priv(dev);
+	const struct netkit2 *nk_peer;
+	struct net_device *peer;
+
+	peer = rtnl_dereference(nk->peer);
+
+	if (nla_put_u8(skb, IFLA_NETKIT2_PRIMARY, nk->primary) ||
+	    nla_put_u32(skb, IFLA_NETKIT2_POLICY, READ_ONCE(nk->policy)) ||
+	    nla_put_u32(skb, IFLA_NETKIT2_MODE, nk->mode))
+		return -EMSGSIZE;
+	/* A single device forwards nowhere: it has nothing to scrub. */
+	if (nk->pairing == NETKIT2_DEVICE_PAIR &&
+	    nla_put_u32(skb, IFLA_NETKIT2_SCRUB, nk->scrub))
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, IFLA_NETKIT2_HEADROOM, dev->needed_headroom) ||
+	    nla_put_u16(skb, IFLA_NETKIT2_TAILROOM, dev->needed_tailroom) ||
+	    nla_put_u32(skb, IFLA_NETKIT2_PAIRING, nk->pairing))
+		return -EMSGSIZE;
+
+	if (!peer)
+		return 0;
+	nk_peer = netkit2_priv(peer);
+	if (nla_put_u32(skb, IFLA_NETKIT2_PEER_POLICY,
+			READ_ONCE(nk_peer->policy)) ||
+	    nla_put_u32(skb, IFLA_NETKIT2_PEER_SCRUB, nk_peer->scrub))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Devices are allocated with room for up to NETKIT2_NUM_RX_QUEUES_MAX rx
+ * queues (numrxqueues), of which one is in use: the others are there to be
+ * leased from physical devices later.
+ */
+static struct net_device *netkit2_alloc(struct nlattr *tb[],
+					const char *ifname,
+					unsigned char name_assign_type,
+					unsigned int num_tx_queues,
+					unsigned int num_rx_queues)
+{
+	struct net_device *dev;
+
+	if (num_tx_queues > NETKIT2_NUM_TX_QUEUES_MAX ||
+	    num_rx_queues > NETKIT2_NUM_RX_QUEUES_MAX)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	dev = alloc_netdev_mqs(sizeof(struct netkit2), ifname,
+			       name_assign_type, netkit2_setup,
+			       num_tx_queues, num_rx_queues);
+	if (!dev)
+		return NULL;
+	dev->real_num_tx_queues = 1;
+	dev->real_num_rx_queues = 1;
+	return dev;
+}
+
+static const struct nla_policy netkit2_nl_policy[IFLA_NETKIT2_MAX + 1] = {
+	[IFLA_NETKIT2_PEER_INFO]	= { .len = sizeof(struct ifinfomsg) },
+	[IFLA_NETKIT2_PRIMARY]		= { .type = NLA_REJECT,
+					    .reject_message = "Primary attribute is read-only" },
+	[IFLA_NETKIT2_POLICY]		= { .type = NLA_U32 },
+	[IFLA_NETKIT2_PEER_POLICY]	= { .type = NLA_U32 },
+	[IFLA_NETKIT2_MODE]		= NLA_POLICY_MAX(NLA_U32, NETKIT2_L3),
+	[IFLA_NETKIT2_SCRUB]		= NLA_POLICY_MAX(NLA_U32, NETKIT2_SCRUB_DEFAULT),
+	[IFLA_NETKIT2_PEER_SCRUB]	= NLA_POLICY_MAX(NLA_U32, NETKIT2_SCRUB_DEFAULT),
+	[IFLA_NETKIT2_HEADROOM]		= { .type = NLA_U16 },
+	[IFLA_NETKIT2_TAILROOM]		= { .type = NLA_U16 },
+	[IFLA_NETKIT2_PAIRING]		= NLA_POLICY_MAX(NLA_U32, NETKIT2_DEVICE_SINGLE),
+};
+
+struct rtnl_link_ops netkit2_link_ops = {
+	.kind		= NETKIT2_DRV_NAME,
+	.priv_size	= sizeof(struct netkit2),
+	.alloc		= netkit2_alloc,
+	.setup		= netkit2_setup,
+	.maxtype	= IFLA_NETKIT2_MAX,
+	.policy		= netkit2_nl_policy,
+	.validate	= netkit2_validate,
+#ifdef NETKIT2_HAVE_LINK_OPS_PEER_TYPE
+	.peer_type	= IFLA_NETKIT2_PEER_INFO,
+#endif
+	.newlink	= netkit2_newlink,
+	.changelink	= netkit2_changelink,
+	.dellink	= netkit2_dellink,
+	.get_link_net	= netkit2_get_link_net,
+	.get_size	= netkit2_get_size,
+	.fill_info	= netkit2_fill_info,
+};
