@@ -1,0 +1,167 @@
+# shellcheck shell=bash disable=SC2034
+# Common helpers for the host-side test scripts (sourced, not executed).
+
+NETKIT2_CACHE=${NETKIT2_CACHE:-/var/cache/netkit2}
+export NETKIT2_CACHE
+export DEBIAN_FRONTEND=noninteractive
+
+# Kernels under test.  The 6.x ones run on the host's root filesystem and are
+# built with the host's toolchain; 7.3 runs on (and is built in) a trixie root.
+NK2_KERNELS_ALL="6.1.0-57-amd64 6.12.117+deb12-amd64 7.3.4+deb13-amd64"
+NK2_TRIXIE_KVER="7.3.4+deb13-amd64"
+NK2_TRIXIE_ROOT="$NETKIT2_CACHE/trixie-root"
+NK2_IPLIB_DIR="/usr/lib/x86_64-linux-gnu/ip" # iproute2 plugin dir
+
+nk2_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+nk2_die() { nk2_log "error: $*"; exit 1; }
+
+# Run "$@" up to 3 times (for network operations).
+nk2_retry() {
+	local n=1
+	until "$@"; do
+		if [ "$n" -ge 3 ]; then
+			nk2_log "failed after $n attempts: $*"
+			return 1
+		fi
+		nk2_log "attempt $n failed, retrying in $((n * 5)) s: $*"
+		sleep $((n * 5))
+		n=$((n + 1))
+	done
+}
+
+# Time a named step: nk2_step NAME cmd args...
+nk2_step() {
+	local name=$1 start rc=0
+	shift
+	start=$(date +%s)
+	nk2_log "[$name] ..."
+	"$@" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		nk2_log "[$name] done in $(($(date +%s) - start)) s"
+	else
+		nk2_log "[$name] FAILED (rc=$rc) after $(($(date +%s) - start)) s"
+	fi
+	return "$rc"
+}
+
+# The Debian mirror URI of this machine, read from its apt sources.
+nk2_mirror() {
+	local f uri=""
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/ && $i ~ /\/debian\/?$/) { print $i; exit } }' "$f")
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $2 !~ /security/ && $2 ~ /\/debian\/?$/ { print $2; exit }' /etc/apt/sources.list)
+	fi
+	[ -n "$uri" ] || nk2_die "cannot find a Debian mirror in /etc/apt/sources*"
+	printf '%s\n' "${uri%/}"
+}
+
+# apt-get/apt-cache against the private trixie state (never the host's).
+NK2_APT_TRIXIE="$NETKIT2_CACHE/apt-trixie"
+nk2_apt_trixie_opts() {
+	printf '%s\n' -o Dir::Etc::SourceList=/dev/null \
+		-o "Dir::Etc::SourceParts=$NK2_APT_TRIXIE/parts" \
+		-o "Dir::State::Lists=$NK2_APT_TRIXIE/lists" \
+		-o "Dir::Cache::Archives=$NK2_APT_TRIXIE/archives" \
+		-o "Dir::State::status=$NK2_APT_TRIXIE/status" \
+		-o APT::Sandbox::User=root
+}
+nk2_apt_trixie() {
+	local -a opts
+	mapfile -t opts < <(nk2_apt_trixie_opts)
+	apt-get "${opts[@]}" "$@"
+}
+
+nk2_sha() { sha256sum | cut -c1-16; }
+
+# Mounts below a directory, deepest first.
+nk2_mounts_below() {
+	local dir
+	dir=$(readlink -f "$1")
+	awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r
+}
+nk2_umount_below() {
+	local m
+	while read -r m; do
+		[ -n "$m" ] || continue
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done < <(nk2_mounts_below "$1")
+}
+
+# Remove a directory tree safely (never follow mounts into the host).
+nk2_rmtree() {
+	[ -e "$1" ] || return 0
+	nk2_umount_below "$1"
+	if [ -n "$(nk2_mounts_below "$1")" ]; then
+		nk2_die "still mounted below $1, refusing to remove it"
+	fi
+	rm -rf --one-file-system "$1"
+}
+
+# Run a command in the trixie root with /proc, /sys, /dev and the given host
+# directories bind-mounted (at the same path).  Everything is unmounted again
+# afterwards, so nothing of the host leaks into the 7.3 guest's root.
+# Usage: nk2_chroot_run [-b DIR]... -- cmd args...
+nk2_chroot_run() {
+	local root=$NK2_TRIXIE_ROOT rc=0 d
+	local -a binds=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-b) binds+=("$2"); shift 2 ;;
+		--) shift; break ;;
+		*) break ;;
+		esac
+	done
+	[ -x "$root/bin/sh" ] || nk2_die "no trixie root at $root (run scripts/prepare)"
+	(
+		set -e
+		# shellcheck disable=SC2317
+		cleanup() {
+			for d in "${binds[@]}"; do nk2_umount_below "$root$d"; done
+			nk2_umount_below "$root/dev"
+			nk2_umount_below "$root/sys"
+			nk2_umount_below "$root/proc"
+		}
+		trap cleanup EXIT
+		mount -t proc proc "$root/proc"
+		mount -t sysfs sys "$root/sys"
+		mount --bind /dev "$root/dev"
+		for d in "${binds[@]}"; do
+			mkdir -p "$root$d"
+			mount --bind "$d" "$root$d"
+		done
+		chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+	) || rc=$?
+	return "$rc"
+}
+
+# Copy the source tree (tracked + untracked non-ignored files) to $2.
+nk2_copy_tree() {
+	local src=$1 dst=$2
+	nk2_rmtree "$dst"
+	mkdir -p "$dst"
+	(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
+		(cd "$src" && while IFS= read -r -d '' f; do
+			[ -e "$f" ] || [ -L "$f" ] || continue
+			printf '%s\0' "$f"
+		done) |
+		(cd "$src" && cpio --quiet -0 -pdm "$dst")
+}
+
+nk2_is_trixie_kernel() { [ "$1" = "$NK2_TRIXIE_KVER" ]; }
+
+# Root filesystem a kernel's guest boots on, and where its image is.
+nk2_guest_root() {
+	if nk2_is_trixie_kernel "$1"; then printf '%s\n' "$NK2_TRIXIE_ROOT"; else printf '/\n'; fi
+}
+nk2_vmlinuz() {
+	if nk2_is_trixie_kernel "$1"; then
+		printf '%s\n' "$NK2_TRIXIE_ROOT/usr/lib/modules/$1/vmlinuz"
+	else
+		printf '/boot/vmlinuz-%s\n' "$1"
+	fi
+}
