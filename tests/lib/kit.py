@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+"""netkit-specific helpers shared by the test files."""
+
+import itertools
+
+import nl
+from harness import CFG, Fail, ifindexes, sh
+
+NK = nl.NK
+
+
+def expected_dumps(mode=nl.L3, policy=nl.PASS, peer_policy=nl.PASS,
+                   scrub=nl.SCRUB_DEFAULT, peer_scrub=nl.SCRUB_DEFAULT,
+                   headroom=0, tailroom=0, pairing=nl.PAIR):
+    """IFLA_INFO_DATA upstream fills for the primary and for the peer."""
+    prim = {'PRIMARY': 1, 'POLICY': policy, 'MODE': mode,
+            'HEADROOM': headroom, 'TAILROOM': tailroom, 'PAIRING': pairing}
+    if pairing == nl.SINGLE:
+        return prim, None
+    prim.update({'SCRUB': scrub, 'PEER_POLICY': peer_policy, 'PEER_SCRUB': peer_scrub})
+    peer = {'PRIMARY': 0, 'POLICY': peer_policy, 'MODE': mode, 'SCRUB': peer_scrub,
+            'HEADROOM': headroom, 'TAILROOM': tailroom, 'PAIRING': pairing,
+            'PEER_POLICY': policy, 'PEER_SCRUB': scrub}
+    return prim, peer
+
+
+def info(link):
+    d = dict((link or {}).get('info_data') or {})
+    d.pop('_order', None)
+    return d
+
+
+def check_dump(t, n, dev, want, what):
+    link = n.getlink(dev)
+    if not t.check(link is not None, '%s: %s exists' % (what, dev)):
+        return None
+    t.eq(link.get('kind'), t.kind, '%s: %s kind' % (what, dev))
+    t.eq(info(link), want, '%s: %s IFLA_INFO_DATA' % (what, dev))
+    return link
+
+
+def new_links(before, ns=None):
+    after = ifindexes(ns)
+    return {i: nm for i, nm in after.items() if i not in before}
+
+
+def expect_reject(t, n, what, errno, msg, fn, ns=None):
+    """Run fn() (a request); expect errno [+ exact extack], no new device."""
+    before = ifindexes(ns)
+    r = fn()
+    t.eq(r.ename, nl._errno.errorcode.get(errno), '%s: errno' % what)
+    if msg is not None:
+        t.eq(r.msg, msg, '%s: extack' % what)
+    left = new_links(before, ns)
+    if not t.check(not left, '%s: no device left behind' % what, left):
+        for name in left.values():
+            sh('ip %slink del %s' % ('-n %s ' % ns if ns else '', name))
+    return r
