@@ -65,8 +65,17 @@ uninstall:
 	rm -f $(MODDIR)/netkit2.ko $(DESTDIR)$(IP_LIB_DIR)/link_netkit2.so
 	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
 
+# Without IPROUTE2_SRC, the source of the host's own iproute2 is fetched
+# from its Debian suite (cached) and the plugin is built against it.
+NETKIT2_CACHE ?= /var/cache/netkit2
 iproute2:
-	$(MAKE) -C $(SRCDIR)/tools/iproute2
+	@src="$(IPROUTE2_SRC)"; \
+	if [ -z "$$src" ]; then \
+		suite=$$(. /etc/os-release && echo $$VERSION_CODENAME); \
+		src=$(NETKIT2_CACHE)/iproute2/src-$$suite; \
+		$(SRCDIR)/tools/iproute2/fetch-src.sh $$suite $$src || exit 1; \
+	fi; \
+	$(MAKE) -C $(SRCDIR)/tools/iproute2 IPROUTE2_SRC=$$src
 
 version:
 	@echo $(NETKIT2_VERSION)
