@@ -165,3 +165,51 @@ nk2_vmlinuz() {
 		printf '/boot/vmlinuz-%s\n' "$1"
 	fi
 }
+
+# Module indexes for the guest's depmod (see scripts/guest-depmod), computed
+# natively: one set for the kernel as installed ("base") and one with each
+# given module added to updates/.  Usage: nk2_stage_depmod KVER STAGE KO...
+nk2_stage_depmod() {
+	local kver=$1 stage=$2 root mdir tree s ko
+	shift 2
+	root=$(nk2_guest_root "$kver")
+	mdir=$(readlink -f "$root/lib/modules/$kver")
+	[ -d "$mdir" ] || { nk2_log "no $mdir"; return 1; }
+	nk2_rmtree "$stage"
+	mkdir -p "$stage/base"
+	install -m 0755 "$(dirname "${BASH_SOURCE[0]}")/guest-depmod" "$stage/depmod"
+	s=$stage/base
+	cp "$mdir"/modules.* "$s/"
+	echo "$kver" >"$s/KVER"
+	nk2_manifest "$mdir" >"$s/MANIFEST"
+	# The kernel's modules hard-linked (copied if that fails), the new
+	# ones added; depmod writes its indexes as new files.
+	tree=$stage/tree
+	mkdir -p "$tree/lib/modules"
+	cp -al "$mdir" "$tree/lib/modules/$kver" 2>/dev/null ||
+		{ rm -rf "$tree/lib/modules/$kver"; cp -a "$mdir" "$tree/lib/modules/$kver"; }
+	rm -f "$tree/lib/modules/$kver"/modules.*
+	cp "$mdir"/modules.order "$mdir"/modules.builtin* "$tree/lib/modules/$kver/" 2>/dev/null || true
+	mkdir -p "$tree/lib/modules/$kver/updates"
+	for ko in "$@"; do
+		rm -f "$tree/lib/modules/$kver/updates/${ko##*/}"
+		cp "$ko" "$tree/lib/modules/$kver/updates/"
+	done
+	if nk2_is_trixie_kernel "$kver"; then
+		nk2_chroot_run -b "$stage" -- depmod -b "$tree" "$kver"
+	else
+		depmod -b "$tree" "$kver"
+	fi
+	s=$stage/with-updates
+	mkdir -p "$s"
+	cp "$tree/lib/modules/$kver"/modules.* "$s/"
+	echo "$kver" >"$s/KVER"
+	nk2_manifest "$tree/lib/modules/$kver" >"$s/MANIFEST"
+	rm -rf --one-file-system "$tree"
+}
+
+# Same format as guest-depmod's manifest().
+nk2_manifest() {
+	(cd "$1" && { find updates extra -type f -name '*.ko*' 2>/dev/null || true; } | LC_ALL=C sort |
+		while IFS= read -r f; do printf '%s %s\n' "$f" "$(md5sum <"$f" | cut -d' ' -f1)"; done)
+}
