@@ -1,0 +1,1683 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * netkit2: KUnit suites.
+ *
+ * Linked into netkit2 itself when CONFIG_NETKIT2_KUNIT_TEST is set, so
+ * they see the driver as the kernel does: its link kind is registered
+ * before the suites run.
+ *
+ * netkit2_policy    the link ops' attribute policy and ->validate,
+ *                   driven directly with hand-built attributes.
+ * netkit2_newlink   RTM_NEWLINK / RTM_DELLINK requests sent through a
+ *                   kernel NETLINK_ROUTE socket: the whole rtnetlink path
+ *                   (policy, ->validate, ->newlink, ->changelink) with the
+ *                   error and extack message a user would get.
+ * netkit2_changelink ->changelink called directly on devices.
+ * netkit2_lifecycle pair and single devices: linkage, carrier, namespace
+ *                   moves, deleting either side, namespace teardown.
+ * netkit2_xmit      the transmit path on synthetic frames received by a
+ *                   packet_type tap on the peer.
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+#include <net/addrconf.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/rtnetlink.h>
+#include <net/sock.h>
+
+#include "netkit2.h"
+
+/* A local experimental EtherType: no protocol handler takes it. */
+#define NK2T_ETH_P	ETH_P_802_EX1
+
+/* --- netlink requests ------------------------------------------------- */
+
+struct nk2t_ctx {
+	struct socket	*sock;
+	struct file	*file;
+	u32		seq;
+	char		msg[256];	/* extack message of the last request */
+	int		off;		/* extack offset, or -1 */
+};
+
+struct nk2t_req {
+	struct sk_buff	*skb;
+	struct nlmsghdr	*nlh;
+	struct nlattr	*linkinfo;
+	struct nlattr	*data;
+};
+
+static int nk2t_init(struct kunit *test)
+{
+	struct nk2t_ctx *ctx;
+	int one = 1, err;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+
+	err = sock_create_kern(&init_net, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE,
+			       &ctx->sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	/*
+	 * rtnetlink checks CAP_NET_ADMIN against the opener of the socket's
+	 * file: give the socket one, opened with the test's credentials.
+	 */
+	ctx->file = sock_alloc_file(ctx->sock, 0, NULL);
+	if (IS_ERR(ctx->file)) {
+		ctx->file = NULL;	/* the socket went with it */
+		KUNIT_FAIL_AND_ABORT(test, "sock_alloc_file failed");
+	}
+	err = ctx->sock->ops->setsockopt(ctx->sock, SOL_NETLINK,
+					 NETLINK_EXT_ACK, KERNEL_SOCKPTR(&one),
+					 sizeof(one));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = ctx->sock->ops->setsockopt(ctx->sock, SOL_NETLINK,
+					 NETLINK_CAP_ACK, KERNEL_SOCKPTR(&one),
+					 sizeof(one));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	test->priv = ctx;
+	return 0;
+}
+
+static void nk2t_exit(struct kunit *test)
+{
+	struct nk2t_ctx *ctx = test->priv;
+
+	if (ctx && ctx->file)
+		fput(ctx->file);
+}
+
+static void nk2t_req_free(void *skb)
+{
+	kfree_skb(skb);
+}
+
+/* Start a link request on @ifname (or @ifindex), with kind netkit2. */
+static struct nk2t_req *nk2t_req_new(struct kunit *test, int type, int flags,
+				     const char *ifname, int ifindex)
+{
+	struct nk2t_ctx *ctx = test->priv;
+	struct ifinfomsg *ifm;
+	struct nk2t_req *req;
+
+	req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req->skb);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nk2t_req_free,
+							    req->skb));
+	req->nlh = nlmsg_put(req->skb, 0, ++ctx->seq, type, sizeof(*ifm),
+			     NLM_F_REQUEST | NLM_F_ACK | flags);
+	KUNIT_ASSERT_NOT_NULL(test, req->nlh);
+	ifm = nlmsg_data(req->nlh);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (ifname)
+		KUNIT_ASSERT_EQ(test, 0,
+				nla_put_string(req->skb, IFLA_IFNAME, ifname));
+	return req;
+}
+
+/* Open IFLA_LINKINFO { KIND netkit2, DATA { ... } }. */
+static void nk2t_req_data(struct kunit *test, struct nk2t_req *req)
+{
+	req->linkinfo = nla_nest_start(req->skb, IFLA_LINKINFO);
+	KUNIT_ASSERT_NOT_NULL(test, req->linkinfo);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_string(req->skb, IFLA_INFO_KIND,
+						NETKIT2_KIND));
+	req->data = nla_nest_start(req->skb, IFLA_INFO_DATA);
+	KUNIT_ASSERT_NOT_NULL(test, req->data);
+}
+
+static void nk2t_put_u32(struct kunit *test, struct nk2t_req *req, int type,
+			 u32 val)
+{
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u32(req->skb, type, val));
+}
+
+/* IFLA_NETKIT2_PEER_INFO: an ifinfomsg, then the peer's name (if any). */
+static void nk2t_put_peer(struct kunit *test, struct nk2t_req *req,
+			  const char *ifname, const u8 *addr)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(req->skb, IFLA_NETKIT2_PEER_INFO);
+	KUNIT_ASSERT_NOT_NULL(test, nest);
+	skb_put_zero(req->skb, sizeof(struct ifinfomsg));
+	if (ifname)
+		KUNIT_ASSERT_EQ(test, 0, nla_put_string(req->skb, IFLA_IFNAME,
+							ifname));
+	if (addr)
+		KUNIT_ASSERT_EQ(test, 0, nla_put(req->skb, IFLA_ADDRESS,
+						 ETH_ALEN, addr));
+	nla_nest_end(req->skb, nest);
+}
+
+/*
+ * Send @req; return the error of its acknowledgement (0 or -errno) and
+ * leave the extack message, if any, in ctx->msg.
+ */
+static int nk2t_req_send(struct kunit *test, struct nk2t_req *req)
+{
+	struct nk2t_ctx *ctx = test->priv;
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct nlattr *attrs, *attr;
+	struct nlmsgerr *err;
+	struct nlmsghdr *nlh;
+	struct kvec iov;
+	int len, alen;
+	void *buf;
+
+	if (req->data)
+		nla_nest_end(req->skb, req->data);
+	if (req->linkinfo)
+		nla_nest_end(req->skb, req->linkinfo);
+	nlmsg_end(req->skb, req->nlh);
+
+	iov.iov_base = req->skb->data;
+	iov.iov_len = req->skb->len;
+	len = kernel_sendmsg(ctx->sock, &msg, &iov, 1, iov.iov_len);
+	KUNIT_ASSERT_EQ(test, len, (int)req->skb->len);
+
+	buf = kunit_kzalloc(test, NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	iov.iov_base = buf;
+	iov.iov_len = NLMSG_GOODSIZE;
+	memset(&msg, 0, sizeof(msg));
+	/* rtnetlink answers before sendmsg returns. */
+	len = kernel_recvmsg(ctx->sock, &msg, &iov, 1, NLMSG_GOODSIZE,
+			     MSG_DONTWAIT);
+	KUNIT_ASSERT_GE(test, len, (int)(NLMSG_HDRLEN + sizeof(*err)));
+
+	nlh = buf;
+	KUNIT_ASSERT_TRUE(test, nlmsg_ok(nlh, len));
+	KUNIT_ASSERT_EQ(test, nlh->nlmsg_type, NLMSG_ERROR);
+	KUNIT_ASSERT_EQ(test, nlh->nlmsg_seq, ctx->seq);
+	err = nlmsg_data(nlh);
+
+	ctx->msg[0] = '\0';
+	ctx->off = -1;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* NETLINK_CAP_ACK: only the request's header is echoed. */
+		KUNIT_ASSERT_TRUE(test, nlh->nlmsg_flags & NLM_F_CAPPED);
+		attrs = (void *)err + sizeof(*err);
+		alen = nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*err);
+		attr = nla_find(attrs, alen, NLMSGERR_ATTR_MSG);
+		if (attr)
+			nla_strscpy(ctx->msg, attr, sizeof(ctx->msg));
+		attr = nla_find(attrs, alen, NLMSGERR_ATTR_OFFS);
+		if (attr)
+			ctx->off = nla_get_u32(attr);
+	}
+	return err->error;
+}
+
+static struct nk2t_req *nk2t_newlink(struct kunit *test, const char *ifname)
+{
+	struct nk2t_req *req;
+
+	req = nk2t_req_new(test, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+			   ifname, 0);
+	nk2t_req_data(test, req);
+	return req;
+}
+
+static struct nk2t_req *nk2t_changelink(struct kunit *test, const char *ifname)
+{
+	struct nk2t_req *req;
+
+	req = nk2t_req_new(test, RTM_NEWLINK, 0, ifname, 0);
+	nk2t_req_data(test, req);
+	return req;
+}
+
+static int nk2t_dellink(struct kunit *test, const char *ifname)
+{
+	return nk2t_req_send(test, nk2t_req_new(test, RTM_DELLINK, 0, ifname, 0));
+}
+
+static bool nk2t_exists(struct net *net, const char *ifname)
+{
+	bool found;
+
+	rtnl_lock();
+	found = __dev_get_by_name(net, ifname);
+	rtnl_unlock();
+	return found;
+}
+
+/* Cleanup action: delete the device by name if a test left it behind. */
+static void nk2t_del_action(void *ifname)
+{
+	struct net_device *dev;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, ifname);
+	if (dev && netkit2_is_netkit2(dev)) {
+		dev->rtnl_link_ops->dellink(dev, &kill);
+		unregister_netdevice_many(&kill);
+	}
+	rtnl_unlock();
+}
+
+static void nk2t_cleanup(struct kunit *test, const char *ifname)
+{
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+			nk2t_del_action, (void *)ifname));
+}
+
+/* Create a pair ("netkit2 peer name @peer"), or a single device. */
+static void nk2t_create(struct kunit *test, const char *ifname,
+			const char *peer, int mode, int scrub, int peer_scrub)
+{
+	struct nk2t_req *req = nk2t_newlink(test, ifname);
+
+	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, mode);
+	if (peer) {
+		nk2t_put_u32(test, req, IFLA_NETKIT2_SCRUB, scrub);
+		nk2t_put_u32(test, req, IFLA_NETKIT2_PEER_SCRUB, peer_scrub);
+		nk2t_put_peer(test, req, peer, NULL);
+	} else {
+		nk2t_put_u32(test, req, IFLA_NETKIT2_PAIRING,
+			     NETKIT2_DEVICE_SINGLE);
+	}
+	nk2t_cleanup(test, ifname);
+	KUNIT_ASSERT_EQ_MSG(test, nk2t_req_send(test, req), 0, "%s",
+			    ((struct nk2t_ctx *)test->priv)->msg);
+}
+
+#define NK2T_EXPECT_ERR(test, req, errno_, text) do {			\
+	struct nk2t_ctx *__ctx = (test)->priv;				\
+	KUNIT_EXPECT_EQ(test, nk2t_req_send(test, req), -(errno_));	\
+	KUNIT_EXPECT_STREQ(test, __ctx->msg, text);			\
+} while (0)
+
+/* --- netkit2_policy: the attribute policy and ->validate ------------- */
+
+struct nk2t_attr_case {
+	const char	*name;
+	int		type;
+	int		len;		/* 1, 2 or 4 */
+	u32		val;
+	int		err;
+	const char	*msg;
+};
+
+static const struct nk2t_attr_case nk2t_attr_cases[] = {
+	{ "primary is read-only", IFLA_NETKIT2_PRIMARY, 1, 1,
+	  -EINVAL, "Primary attribute is read-only" },
+	{ "mode l2", IFLA_NETKIT2_MODE, 4, NETKIT2_L2, 0, NULL },
+	{ "mode l3", IFLA_NETKIT2_MODE, 4, NETKIT2_L3, 0, NULL },
+	{ "mode out of range", IFLA_NETKIT2_MODE, 4, NETKIT2_L3 + 1,
+	  -ERANGE, "integer out of range" },
+	{ "scrub none", IFLA_NETKIT2_SCRUB, 4, NETKIT2_SCRUB_NONE, 0, NULL },
+	{ "scrub out of range", IFLA_NETKIT2_SCRUB, 4,
+	  NETKIT2_SCRUB_DEFAULT + 1, -ERANGE, "integer out of range" },
+	{ "peer scrub out of range", IFLA_NETKIT2_PEER_SCRUB, 4,
+	  NETKIT2_SCRUB_DEFAULT + 1, -ERANGE, "integer out of range" },
+	{ "pairing single", IFLA_NETKIT2_PAIRING, 4, NETKIT2_DEVICE_SINGLE,
+	  0, NULL },
+	{ "pairing out of range", IFLA_NETKIT2_PAIRING, 4,
+	  NETKIT2_DEVICE_SINGLE + 1, -ERANGE, "integer out of range" },
+	/* POLICY values are checked by newlink/changelink, not the policy. */
+	{ "policy any u32", IFLA_NETKIT2_POLICY, 4, 5, 0, NULL },
+	{ "policy too short", IFLA_NETKIT2_POLICY, 2, 0, -ERANGE, NULL },
+	{ "headroom u16", IFLA_NETKIT2_HEADROOM, 2, 64, 0, NULL },
+	{ "tailroom u16", IFLA_NETKIT2_TAILROOM, 2, 64, 0, NULL },
+};
+
+static void nk2t_attr_case_desc(const struct nk2t_attr_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_attr, nk2t_attr_cases, nk2t_attr_case_desc);
+
+static void netkit2_policy_attr(struct kunit *test)
+{
+	const struct nk2t_attr_case *c = test->param_value;
+	struct nlattr *data[IFLA_NETKIT2_MAX + 1];
+	struct netlink_ext_ack extack = {};
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	int err;
+
+	skb = alloc_skb(256, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nk2t_req_free,
+							    skb));
+	nest = nla_nest_start(skb, IFLA_INFO_DATA);
+	KUNIT_ASSERT_NOT_NULL(test, nest);
+	switch (c->len) {
+	case 1:
+		err = nla_put_u8(skb, c->type, c->val);
+		break;
+	case 2:
+		err = nla_put_u16(skb, c->type, c->val);
+		break;
+	default:
+		err = nla_put_u32(skb, c->type, c->val);
+		break;
+	}
+	KUNIT_ASSERT_EQ(test, err, 0);
+	nla_nest_end(skb, nest);
+
+	KUNIT_ASSERT_EQ(test, netkit2_link_ops.maxtype, IFLA_NETKIT2_MAX);
+	/* As rtnetlink parses IFLA_INFO_DATA. */
+	err = nla_parse_nested_deprecated(data, netkit2_link_ops.maxtype, nest,
+					  netkit2_link_ops.policy, &extack);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (c->msg)
+		KUNIT_EXPECT_STREQ(test, extack._msg, c->msg);
+	if (c->err)
+		KUNIT_EXPECT_PTR_EQ(test, extack.bad_attr,
+				    (const struct nlattr *)nla_data(nest));
+	else
+		KUNIT_EXPECT_PTR_EQ(test, data[c->type],
+				    (struct nlattr *)nla_data(nest));
+}
+
+struct nk2t_validate_case {
+	const char	*name;
+	int		type;		/* IFLA_* */
+	int		len;
+	u8		bytes[ETH_ALEN];
+	u32		val;
+	int		err;
+	const char	*msg;
+};
+
+static const struct nk2t_validate_case nk2t_validate_cases[] = {
+	{ "no attributes", 0, 0, {}, 0, 0, NULL },
+	{ "unicast address", IFLA_ADDRESS, ETH_ALEN,
+	  { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }, 0, 0, NULL },
+	{ "short address", IFLA_ADDRESS, 4, { 0x02, 0x11, 0x22, 0x33 }, 0,
+	  -EINVAL, "Link address must be an Ethernet address" },
+	{ "multicast address", IFLA_ADDRESS, ETH_ALEN,
+	  { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0,
+	  -EADDRNOTAVAIL, "Link address must be a valid unicast address" },
+	{ "zero address", IFLA_ADDRESS, ETH_ALEN, {}, 0,
+	  -EADDRNOTAVAIL, "Link address must be a valid unicast address" },
+	{ "one tx queue", IFLA_NUM_TX_QUEUES, 4, {}, 1, 0, NULL },
+	{ "two tx queues", IFLA_NUM_TX_QUEUES, 4, {}, 2,
+	  -EOPNOTSUPP, "netkit2 supports a single tx queue" },
+	{ "1024 rx queues", IFLA_NUM_RX_QUEUES, 4, {},
+	  NETKIT2_NUM_RX_QUEUES_MAX, 0, NULL },
+	{ "1025 rx queues", IFLA_NUM_RX_QUEUES, 4, {},
+	  NETKIT2_NUM_RX_QUEUES_MAX + 1,
+	  -EOPNOTSUPP, "netkit2 supports at most 1024 rx queues" },
+};
+
+static void nk2t_validate_case_desc(const struct nk2t_validate_case *c,
+				    char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_validate, nk2t_validate_cases, nk2t_validate_case_desc);
+
+static void netkit2_policy_validate(struct kunit *test)
+{
+	const struct nk2t_validate_case *c = test->param_value;
+	struct nlattr *tb[IFLA_MAX + 1] = {};
+	struct nlattr *data[IFLA_NETKIT2_MAX + 1] = {};
+	struct netlink_ext_ack extack = {};
+	struct nlattr *attr;
+
+	attr = kunit_kzalloc(test, nla_total_size(ETH_ALEN), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, attr);
+	if (c->type) {
+		attr->nla_type = c->type;
+		attr->nla_len = nla_attr_size(c->len);
+		if (c->type == IFLA_ADDRESS)
+			memcpy(nla_data(attr), c->bytes, c->len);
+		else
+			memcpy(nla_data(attr), &c->val, sizeof(c->val));
+		tb[c->type] = attr;
+	}
+
+	KUNIT_EXPECT_EQ(test, netkit2_link_ops.validate(tb, data, &extack),
+			c->err);
+	if (c->msg) {
+		KUNIT_EXPECT_STREQ(test, extack._msg, c->msg);
+		KUNIT_EXPECT_PTR_EQ(test, extack.bad_attr,
+				    (const struct nlattr *)attr);
+	} else {
+		KUNIT_EXPECT_NULL(test, extack._msg);
+	}
+}
+
+static void netkit2_policy_ops(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, netkit2_link_ops.kind, NETKIT2_KIND);
+	KUNIT_EXPECT_EQ(test, netkit2_link_ops.priv_size,
+			sizeof(struct netkit2));
+	KUNIT_EXPECT_NOT_NULL(test, netkit2_link_ops.newlink);
+	KUNIT_EXPECT_NOT_NULL(test, netkit2_link_ops.changelink);
+	KUNIT_EXPECT_NOT_NULL(test, netkit2_link_ops.dellink);
+	KUNIT_EXPECT_NOT_NULL(test, netkit2_link_ops.validate);
+}
+
+static struct kunit_case netkit2_policy_cases[] = {
+	KUNIT_CASE(netkit2_policy_ops),
+	KUNIT_CASE_PARAM(netkit2_policy_attr, nk2t_attr_gen_params),
+	KUNIT_CASE_PARAM(netkit2_policy_validate, nk2t_validate_gen_params),
+	{}
+};
+
+static struct kunit_suite netkit2_policy_suite = {
+	.name = "netkit2_policy",
+	.test_cases = netkit2_policy_cases,
+};
+
+/* --- netkit2_newlink: requests through rtnetlink --------------------- */
+
+static const u8 nk2t_mac[ETH_ALEN] = { 0x02, 0x4e, 0x4b, 0x32, 0x00, 0x01 };
+static const u8 nk2t_mac_peer[ETH_ALEN] = { 0x02, 0x4e, 0x4b, 0x32, 0x00, 0x02 };
+
+#define NK2T_MSG_L2_ADDR	"netkit link address can only be set in L2 mode"
+#define NK2T_MSG_SINGLE		"netkit single device mode takes no peer, scrub or non-forward policy"
+#define NK2T_MSG_POLICY		"Provided default xmit policy not supported"
+
+/* A rejected request must leave nothing behind. */
+static void nk2t_expect_gone(struct kunit *test, const char *a, const char *b)
+{
+	KUNIT_EXPECT_FALSE_MSG(test, nk2t_exists(&init_net, a), "%s left", a);
+	if (b)
+		KUNIT_EXPECT_FALSE_MSG(test, nk2t_exists(&init_net, b),
+				       "%s left", b);
+}
+
+static void netkit2_newlink_defaults(struct kunit *test)
+{
+	struct nk2t_req *req = nk2t_newlink(test, "nk2n0");
+	struct net_device *dev, *peer;
+	struct netkit2 *nk, *nkp;
+
+	nk2t_put_peer(test, req, "nk2n0p", NULL);
+	nk2t_cleanup(test, "nk2n0");
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, "nk2n0");
+	peer = __dev_get_by_name(&init_net, "nk2n0p");
+	if (!dev || !peer) {
+		rtnl_unlock();
+		KUNIT_FAIL_AND_ABORT(test, "pair not created");
+	}
+	nk = netkit2_priv(dev);
+	nkp = netkit2_priv(peer);
+	KUNIT_EXPECT_TRUE(test, netkit2_is_netkit2(dev));
+	KUNIT_EXPECT_TRUE(test, netkit2_is_netkit2(peer));
+	KUNIT_EXPECT_PTR_EQ(test, dev->rtnl_link_ops,
+			    (const struct rtnl_link_ops *)&netkit2_link_ops);
+	KUNIT_EXPECT_TRUE(test, nk->primary);
+	KUNIT_EXPECT_FALSE(test, nkp->primary);
+	/* The defaults of netkit: L3, pair, forward, scrub. */
+	KUNIT_EXPECT_EQ(test, nk->mode, NETKIT2_L3);
+	KUNIT_EXPECT_EQ(test, nkp->mode, NETKIT2_L3);
+	KUNIT_EXPECT_EQ(test, nk->pairing, NETKIT2_DEVICE_PAIR);
+	KUNIT_EXPECT_EQ(test, nk->policy, NETKIT2_PASS);
+	KUNIT_EXPECT_EQ(test, nkp->policy, NETKIT2_PASS);
+	KUNIT_EXPECT_EQ(test, nk->scrub, NETKIT2_SCRUB_DEFAULT);
+	KUNIT_EXPECT_EQ(test, nkp->scrub, NETKIT2_SCRUB_DEFAULT);
+	KUNIT_EXPECT_TRUE(test, dev->flags & IFF_NOARP);
+	KUNIT_EXPECT_TRUE(test, peer->flags & IFF_NOARP);
+	KUNIT_EXPECT_TRUE(test, is_zero_ether_addr(dev->dev_addr));
+	KUNIT_EXPECT_EQ(test, dev->real_num_rx_queues, 1U);
+	KUNIT_EXPECT_EQ(test, dev->real_num_tx_queues, 1U);
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(dev));
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(peer));
+	rtnl_unlock();
+}
+
+static void netkit2_newlink_l2_addresses(struct kunit *test)
+{
+	struct nk2t_req *req = nk2t_newlink(test, "nk2n1");
+	struct net_device *dev, *peer;
+
+	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, NETKIT2_L2);
+	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_DROP);
+	nk2t_put_u32(test, req, IFLA_NETKIT2_PEER_POLICY, NETKIT2_DROP);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u16(req->skb, IFLA_NETKIT2_HEADROOM,
+					     96));
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u16(req->skb, IFLA_NETKIT2_TAILROOM,
+					     32));
+	nk2t_put_peer(test, req, "nk2n1p", nk2t_mac_peer);
+	nla_nest_end(req->skb, req->data);
+	nla_nest_end(req->skb, req->linkinfo);
+	req->data = req->linkinfo = NULL;
+	KUNIT_ASSERT_EQ(test, 0, nla_put(req->skb, IFLA_ADDRESS, ETH_ALEN,
+					 nk2t_mac));
+	nk2t_cleanup(test, "nk2n1");
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, "nk2n1");
+	peer = __dev_get_by_name(&init_net, "nk2n1p");
+	if (!dev || !peer) {
+		rtnl_unlock();
+		KUNIT_FAIL_AND_ABORT(test, "pair not created");
+	}
+	KUNIT_EXPECT_MEMEQ(test, dev->dev_addr, nk2t_mac, ETH_ALEN);
+	KUNIT_EXPECT_MEMEQ(test, peer->dev_addr, nk2t_mac_peer, ETH_ALEN);
+	KUNIT_EXPECT_FALSE(test, dev->flags & IFF_NOARP);
+	KUNIT_EXPECT_FALSE(test, peer->flags & IFF_NOARP);
+	KUNIT_EXPECT_EQ(test, netkit2_priv(dev)->mode, NETKIT2_L2);
+	KUNIT_EXPECT_EQ(test, netkit2_priv(dev)->policy, NETKIT2_DROP);
+	KUNIT_EXPECT_EQ(test, netkit2_priv(peer)->policy, NETKIT2_DROP);
+	KUNIT_EXPECT_EQ(test, dev->needed_headroom, 96);
+	KUNIT_EXPECT_EQ(test, peer->needed_headroom, 96);
+	KUNIT_EXPECT_EQ(test, dev->needed_tailroom, 32);
+	KUNIT_EXPECT_EQ(test, peer->needed_tailroom, 32);
+	rtnl_unlock();
+}
+
+static void netkit2_newlink_l2_random_addresses(struct kunit *test)
+{
+	struct nk2t_req *req = nk2t_newlink(test, "nk2n2");
+	struct net_device *dev, *peer;
+
+	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, NETKIT2_L2);
+	nk2t_put_peer(test, req, "nk2n2p", NULL);
+	nk2t_cleanup(test, "nk2n2");
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, "nk2n2");
+	peer = __dev_get_by_name(&init_net, "nk2n2p");
+	if (!dev || !peer) {
+		rtnl_unlock();
+		KUNIT_FAIL_AND_ABORT(test, "pair not created");
+	}
+	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(dev->dev_addr));
+	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(peer->dev_addr));
+	KUNIT_EXPECT_FALSE(test, ether_addr_equal(dev->dev_addr,
+						  peer->dev_addr));
+	KUNIT_EXPECT_EQ(test, dev->addr_assign_type, NET_ADDR_RANDOM);
+	rtnl_unlock();
+}
+
+static void netkit2_newlink_l3_address(struct kunit *test)
+{
+	struct nk2t_req *req = nk2t_req_new(test, RTM_NEWLINK,
+					    NLM_F_CREATE | NLM_F_EXCL,
+					    "nk2e0", 0);
+
+	KUNIT_ASSERT_EQ(test, 0, nla_put(req->skb, IFLA_ADDRESS, ETH_ALEN,
+					 nk2t_mac));
+	nk2t_req_data(test, req);
+	nk2t_put_peer(test, req, "nk2e0p", NULL);
+	nk2t_cleanup(test, "nk2e0");
+	NK2T_EXPECT_ERR(test, req, EOPNOTSUPP, NK2T_MSG_L2_ADDR);
+	nk2t_expect_gone(test, "nk2e0", "nk2e0p");
+
+	/* The same for an address given to the peer only. */
+	req = nk2t_newlink(test, "nk2e0");
+	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, NETKIT2_L3);
+	nk2t_put_peer(test, req, "nk2e0p", nk2t_mac_peer);
+	NK2T_EXPECT_ERR(test, req, EOPNOTSUPP, NK2T_MSG_L2_ADDR);
+	nk2t_expect_gone(test, "nk2e0", "nk2e0p");
+}
+
+static void netkit2_newlink_bad_peer_address(struct kunit *test)
+{
+	static const u8 mcast[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
+	struct nk2t_req *req = nk2t_newlink(test, "nk2e1");
+
+	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, NETKIT2_L2);
+	nk2t_put_peer(test, req, "nk2e1p", mcast);
+	nk2t_cleanup(test, "nk2e1");
+	NK2T_EXPECT_ERR(test, req, EADDRNOTAVAIL,
+			"Link address must be a valid unicast address");
+	nk2t_expect_gone(test, "nk2e1", "nk2e1p");
+}
+
+/* Single mode: which attributes it refuses, one at a time. */
+struct nk2t_single_case {
+	const char	*name;
+	int		type;
+	u32		val;
+	int		err;
+};
+
+static const struct nk2t_single_case nk2t_single_cases[] = {
+	{ "peer info", IFLA_NETKIT2_PEER_INFO, 0, -EOPNOTSUPP },
+	{ "scrub", IFLA_NETKIT2_SCRUB, NETKIT2_SCRUB_DEFAULT, -EOPNOTSUPP },
+	{ "scrub none", IFLA_NETKIT2_SCRUB, NETKIT2_SCRUB_NONE, -EOPNOTSUPP },
+	{ "peer scrub", IFLA_NETKIT2_PEER_SCRUB, NETKIT2_SCRUB_NONE,
+	  -EOPNOTSUPP },
+	{ "peer policy", IFLA_NETKIT2_PEER_POLICY, NETKIT2_PASS, -EOPNOTSUPP },
+	{ "policy drop", IFLA_NETKIT2_POLICY, NETKIT2_DROP, -EOPNOTSUPP },
+	{ "policy pass", IFLA_NETKIT2_POLICY, NETKIT2_PASS, 0 },
+	{ "mode l2", IFLA_NETKIT2_MODE, NETKIT2_L2, 0 },
+};
+
+static void nk2t_single_case_desc(const struct nk2t_single_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_single, nk2t_single_cases, nk2t_single_case_desc);
+
+static void netkit2_newlink_single(struct kunit *test)
+{
+	const struct nk2t_single_case *c = test->param_value;
+	struct nk2t_ctx *ctx = test->priv;
+	struct nk2t_req *req = nk2t_newlink(test, "nk2s0");
+	struct net_device *dev;
+	int err;
+
+	nk2t_put_u32(test, req, IFLA_NETKIT2_PAIRING, NETKIT2_DEVICE_SINGLE);
+	if (c->type == IFLA_NETKIT2_PEER_INFO)
+		nk2t_put_peer(test, req, "nk2s0p", NULL);
+	else
+		nk2t_put_u32(test, req, c->type, c->val);
+	nk2t_cleanup(test, "nk2s0");
+	err = nk2t_req_send(test, req);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (c->err) {
+		KUNIT_EXPECT_STREQ(test, ctx->msg, NK2T_MSG_SINGLE);
+		nk2t_expect_gone(test, "nk2s0", "nk2s0p");
+		return;
+	}
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, "nk2s0");
+	KUNIT_EXPECT_NOT_NULL(test, dev);
+	if (dev) {
+		KUNIT_EXPECT_EQ(test, netkit2_priv(dev)->pairing,
+				NETKIT2_DEVICE_SINGLE);
+		KUNIT_EXPECT_NULL(test, rtnl_dereference(netkit2_priv(dev)->peer));
+		KUNIT_EXPECT_TRUE(test, netkit2_priv(dev)->primary);
+	}
+	rtnl_unlock();
+}
+
+/* Errors found by the policy and by newlink, as rtnetlink reports them. */
+struct nk2t_reject_case {
+	const char	*name;
+	int		type;
+	u32		val;
+	int		err;
+	const char	*msg;
+};
+
+static const struct nk2t_reject_case nk2t_reject_cases[] = {
+	{ "primary", IFLA_NETKIT2_PRIMARY, 1, -EINVAL,
+	  "Primary attribute is read-only" },
+	{ "mode 2", IFLA_NETKIT2_MODE, 2, -ERANGE, "integer out of range" },
+	{ "scrub 2", IFLA_NETKIT2_SCRUB, 2, -ERANGE, "integer out of range" },
+	{ "peer scrub 2", IFLA_NETKIT2_PEER_SCRUB, 2, -ERANGE,
+	  "integer out of range" },
+	{ "pairing 2", IFLA_NETKIT2_PAIRING, 2, -ERANGE,
+	  "integer out of range" },
+	{ "policy redirect", IFLA_NETKIT2_POLICY, NETKIT2_REDIRECT, -EINVAL,
+	  NK2T_MSG_POLICY },
+	{ "policy next", IFLA_NETKIT2_POLICY, (u32)NETKIT2_NEXT, -EINVAL,
+	  NK2T_MSG_POLICY },
+	{ "policy 1", IFLA_NETKIT2_POLICY, 1, -EINVAL, NK2T_MSG_POLICY },
+	{ "peer policy redirect", IFLA_NETKIT2_PEER_POLICY, NETKIT2_REDIRECT,
+	  -EINVAL, NK2T_MSG_POLICY },
+	{ "peer policy 3", IFLA_NETKIT2_PEER_POLICY, 3, -EINVAL,
+	  NK2T_MSG_POLICY },
+};
+
+static void nk2t_reject_case_desc(const struct nk2t_reject_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_reject, nk2t_reject_cases, nk2t_reject_case_desc);
+
+static void netkit2_newlink_reject(struct kunit *test)
+{
+	const struct nk2t_reject_case *c = test->param_value;
+	struct nk2t_req *req = nk2t_newlink(test, "nk2r0");
+
+	if (c->type == IFLA_NETKIT2_PRIMARY)
+		KUNIT_ASSERT_EQ(test, 0, nla_put_u8(req->skb, c->type, c->val));
+	else
+		nk2t_put_u32(test, req, c->type, c->val);
+	nk2t_put_peer(test, req, "nk2r0p", NULL);
+	nk2t_cleanup(test, "nk2r0");
+	NK2T_EXPECT_ERR(test, req, -c->err, c->msg);
+	nk2t_expect_gone(test, "nk2r0", "nk2r0p");
+}
+
+static void netkit2_newlink_queues(struct kunit *test)
+{
+	struct nk2t_req *req = nk2t_newlink(test, "nk2q0");
+	struct net_device *dev;
+
+	/* Attributes of the link itself go before IFLA_LINKINFO. */
+	nla_nest_end(req->skb, req->data);
+	nla_nest_end(req->skb, req->linkinfo);
+	req->data = req->linkinfo = NULL;
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u32(req->skb, IFLA_NUM_TX_QUEUES, 2));
+	nk2t_cleanup(test, "nk2q0");
+	NK2T_EXPECT_ERR(test, req, EOPNOTSUPP,
+			"netkit2 supports a single tx queue");
+	nk2t_expect_gone(test, "nk2q0", NULL);
+
+	req = nk2t_req_new(test, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+			   "nk2q0", 0);
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u32(req->skb, IFLA_NUM_RX_QUEUES, 8));
+	nk2t_req_data(test, req);
+	nk2t_put_u32(test, req, IFLA_NETKIT2_PAIRING, NETKIT2_DEVICE_SINGLE);
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, "nk2q0");
+	KUNIT_EXPECT_NOT_NULL(test, dev);
+	if (dev) {
+		/* Allocated for leasing, one in use. */
+		KUNIT_EXPECT_EQ(test, dev->num_rx_queues, 8U);
+		KUNIT_EXPECT_EQ(test, dev->real_num_rx_queues, 1U);
+	}
+	rtnl_unlock();
+}
+
+static void netkit2_newlink_duplicate_peer_name(struct kunit *test)
+{
+	struct nk2t_req *req;
+
+	nk2t_create(test, "nk2d0", "nk2d0p", NETKIT2_L3,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	/* The peer's name is taken: nothing of the new pair may remain. */
+	req = nk2t_newlink(test, "nk2d1");
+	nk2t_put_peer(test, req, "nk2d0p", NULL);
+	nk2t_cleanup(test, "nk2d1");
+	KUNIT_EXPECT_EQ(test, nk2t_req_send(test, req), -EEXIST);
+	nk2t_expect_gone(test, "nk2d1", NULL);
+	KUNIT_EXPECT_TRUE(test, nk2t_exists(&init_net, "nk2d0"));
+	KUNIT_EXPECT_TRUE(test, nk2t_exists(&init_net, "nk2d0p"));
+}
+
+static struct kunit_case netkit2_newlink_cases[] = {
+	KUNIT_CASE(netkit2_newlink_defaults),
+	KUNIT_CASE(netkit2_newlink_l2_addresses),
+	KUNIT_CASE(netkit2_newlink_l2_random_addresses),
+	KUNIT_CASE(netkit2_newlink_l3_address),
+	KUNIT_CASE(netkit2_newlink_bad_peer_address),
+	KUNIT_CASE_PARAM(netkit2_newlink_single, nk2t_single_gen_params),
+	KUNIT_CASE_PARAM(netkit2_newlink_reject, nk2t_reject_gen_params),
+	KUNIT_CASE(netkit2_newlink_queues),
+	KUNIT_CASE(netkit2_newlink_duplicate_peer_name),
+	{}
+};
+
+static struct kunit_suite netkit2_newlink_suite = {
+	.name = "netkit2_newlink",
+	.init = nk2t_init,
+	.exit = nk2t_exit,
+	.test_cases = netkit2_newlink_cases,
+};
+
+/* --- netkit2_changelink: ->changelink on live devices ----------------- */
+
+#define NK2T_FIXED(what) \
+	"netkit link " what " cannot be changed after device creation"
+
+struct nk2t_cl_attr {
+	int	type;
+	u32	val;
+};
+
+struct nk2t_cl_case {
+	const char		*name;
+	bool			single;
+	bool			on_peer;
+	struct nk2t_cl_attr	attrs[2];
+	int			err;
+	const char		*msg;
+	enum netkit2_action	policy, peer_policy;	/* afterwards */
+};
+
+static const struct nk2t_cl_case nk2t_cl_cases[] = {
+	{ "nothing", .attrs = {}, .err = 0 },
+	{ "mode", .attrs = { { IFLA_NETKIT2_MODE, NETKIT2_L3 } },
+	  .err = -EACCES, .msg = NK2T_FIXED("operating mode") },
+	{ "scrub", .attrs = { { IFLA_NETKIT2_SCRUB, NETKIT2_SCRUB_NONE } },
+	  .err = -EACCES, .msg = NK2T_FIXED("scrubbing") },
+	{ "peer scrub",
+	  .attrs = { { IFLA_NETKIT2_PEER_SCRUB, NETKIT2_SCRUB_NONE } },
+	  .err = -EACCES, .msg = NK2T_FIXED("peer scrubbing") },
+	{ "peer info", .attrs = { { IFLA_NETKIT2_PEER_INFO, 0 } },
+	  .err = -EACCES, .msg = NK2T_FIXED("peer info") },
+	{ "headroom", .attrs = { { IFLA_NETKIT2_HEADROOM, 0 } },
+	  .err = -EACCES, .msg = NK2T_FIXED("headroom") },
+	{ "tailroom", .attrs = { { IFLA_NETKIT2_TAILROOM, 0 } },
+	  .err = -EACCES, .msg = NK2T_FIXED("tailroom") },
+	{ "pairing", .attrs = { { IFLA_NETKIT2_PAIRING, NETKIT2_DEVICE_PAIR } },
+	  .err = -EACCES, .msg = NK2T_FIXED("pairing") },
+	{ "fixed before policy",
+	  .attrs = { { IFLA_NETKIT2_POLICY, NETKIT2_DROP },
+		     { IFLA_NETKIT2_TAILROOM, 0 } },
+	  .err = -EACCES, .msg = NK2T_FIXED("tailroom") },
+	{ "on the peer", .on_peer = true,
+	  .attrs = { { IFLA_NETKIT2_POLICY, NETKIT2_DROP } },
+	  .err = -EACCES,
+	  .msg = "netkit link settings can be changed only through the primary device" },
+	{ "policies",
+	  .attrs = { { IFLA_NETKIT2_POLICY, NETKIT2_DROP },
+		     { IFLA_NETKIT2_PEER_POLICY, NETKIT2_DROP } },
+	  .err = 0, .policy = NETKIT2_DROP, .peer_policy = NETKIT2_DROP },
+	{ "peer policy only",
+	  .attrs = { { IFLA_NETKIT2_PEER_POLICY, NETKIT2_DROP } },
+	  .err = 0, .policy = NETKIT2_PASS, .peer_policy = NETKIT2_DROP },
+	{ "bad policy",
+	  .attrs = { { IFLA_NETKIT2_POLICY, NETKIT2_REDIRECT } },
+	  .err = -EINVAL, .msg = NK2T_MSG_POLICY },
+	{ "bad peer policy changes nothing",
+	  .attrs = { { IFLA_NETKIT2_POLICY, NETKIT2_DROP },
+		     { IFLA_NETKIT2_PEER_POLICY, NETKIT2_NEXT } },
+	  .err = -EINVAL, .msg = NK2T_MSG_POLICY },
+	{ "single policy", .single = true,
+	  .attrs = { { IFLA_NETKIT2_POLICY, NETKIT2_PASS } },
+	  .err = -EOPNOTSUPP,
+	  .msg = "netkit single device mode has a fixed forward policy" },
+	{ "single peer policy", .single = true,
+	  .attrs = { { IFLA_NETKIT2_PEER_POLICY, NETKIT2_PASS } },
+	  .err = -EOPNOTSUPP, .msg = "netkit device has no peer" },
+};
+
+static void nk2t_cl_case_desc(const struct nk2t_cl_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_cl, nk2t_cl_cases, nk2t_cl_case_desc);
+
+static void netkit2_changelink_direct(struct kunit *test)
+{
+	const struct nk2t_cl_case *c = test->param_value;
+	struct nlattr *data[IFLA_NETKIT2_MAX + 1];
+	struct nlattr *tb[IFLA_MAX + 1] = {};
+	struct netlink_ext_ack extack = {};
+	struct net_device *dev, *target, *peer;
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	int i, err;
+
+	nk2t_create(test, "nk2c0", c->single ? NULL : "nk2c0p", NETKIT2_L3,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+
+	skb = alloc_skb(512, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nk2t_req_free,
+							    skb));
+	nest = nla_nest_start(skb, IFLA_INFO_DATA);
+	KUNIT_ASSERT_NOT_NULL(test, nest);
+	for (i = 0; i < ARRAY_SIZE(c->attrs) && c->attrs[i].type; i++) {
+		switch (c->attrs[i].type) {
+		case IFLA_NETKIT2_PEER_INFO: {
+			struct nlattr *pi = nla_nest_start(skb, c->attrs[i].type);
+
+			skb_put_zero(skb, sizeof(struct ifinfomsg));
+			nla_nest_end(skb, pi);
+			break;
+		}
+		case IFLA_NETKIT2_HEADROOM:
+		case IFLA_NETKIT2_TAILROOM:
+			KUNIT_ASSERT_EQ(test, 0, nla_put_u16(skb, c->attrs[i].type,
+							     c->attrs[i].val));
+			break;
+		default:
+			KUNIT_ASSERT_EQ(test, 0, nla_put_u32(skb, c->attrs[i].type,
+							     c->attrs[i].val));
+		}
+	}
+	nla_nest_end(skb, nest);
+	KUNIT_ASSERT_EQ(test, 0, nla_parse_nested_deprecated(data,
+			IFLA_NETKIT2_MAX, nest, netkit2_link_ops.policy, NULL));
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, "nk2c0");
+	if (!dev) {
+		rtnl_unlock();
+		KUNIT_FAIL_AND_ABORT(test, "nk2c0 not created");
+	}
+	peer = rtnl_dereference(netkit2_priv(dev)->peer);
+	target = c->on_peer ? peer : dev;
+	err = netkit2_link_ops.changelink(target, tb,
+					  i ? data : NULL, &extack);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (c->msg)
+		KUNIT_EXPECT_STREQ(test, extack._msg, c->msg);
+	else
+		KUNIT_EXPECT_NULL(test, extack._msg);
+	/* Rejected or not, the policies are what the case says. */
+	KUNIT_EXPECT_EQ(test, netkit2_priv(dev)->policy, c->policy);
+	if (peer)
+		KUNIT_EXPECT_EQ(test, netkit2_priv(peer)->policy,
+				c->peer_policy);
+	rtnl_unlock();
+}
+
+/* The same through rtnetlink, as `ip link set` sends it. */
+static void netkit2_changelink_netlink(struct kunit *test)
+{
+	struct nk2t_req *req;
+
+	nk2t_create(test, "nk2c1", "nk2c1p", NETKIT2_L3,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+
+	req = nk2t_changelink(test, "nk2c1p");
+	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_DROP);
+	NK2T_EXPECT_ERR(test, req, EACCES,
+			"netkit link settings can be changed only through the primary device");
+
+	req = nk2t_changelink(test, "nk2c1");
+	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, NETKIT2_L2);
+	NK2T_EXPECT_ERR(test, req, EACCES, NK2T_FIXED("operating mode"));
+
+	req = nk2t_changelink(test, "nk2c1");
+	KUNIT_ASSERT_EQ(test, 0, nla_put_u8(req->skb, IFLA_NETKIT2_PRIMARY, 0));
+	NK2T_EXPECT_ERR(test, req, EINVAL, "Primary attribute is read-only");
+
+	req = nk2t_changelink(test, "nk2c1");
+	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_DROP);
+	nk2t_put_u32(test, req, IFLA_NETKIT2_PEER_POLICY, NETKIT2_DROP);
+	KUNIT_EXPECT_EQ(test, nk2t_req_send(test, req), 0);
+
+	rtnl_lock();
+	{
+		struct net_device *dev = __dev_get_by_name(&init_net, "nk2c1");
+		struct net_device *peer = __dev_get_by_name(&init_net, "nk2c1p");
+
+		KUNIT_EXPECT_TRUE(test, dev && peer);
+		if (dev && peer) {
+			KUNIT_EXPECT_EQ(test, netkit2_priv(dev)->policy,
+					NETKIT2_DROP);
+			KUNIT_EXPECT_EQ(test, netkit2_priv(peer)->policy,
+					NETKIT2_DROP);
+		}
+	}
+	rtnl_unlock();
+}
+
+static struct kunit_case netkit2_changelink_cases[] = {
+	KUNIT_CASE_PARAM(netkit2_changelink_direct, nk2t_cl_gen_params),
+	KUNIT_CASE(netkit2_changelink_netlink),
+	{}
+};
+
+static struct kunit_suite netkit2_changelink_suite = {
+	.name = "netkit2_changelink",
+	.init = nk2t_init,
+	.exit = nk2t_exit,
+	.test_cases = netkit2_changelink_cases,
+};
+
+/* --- helpers shared by the device suites ------------------------------ */
+
+/*
+ * copy_net_ns() is not exported to modules: only a built-in netkit2 can
+ * make namespaces for its tests.
+ */
+#if IS_BUILTIN(CONFIG_NETKIT2) && IS_ENABLED(CONFIG_NET_NS)
+#define NK2T_NETNS 1
+
+static void nk2t_put_net_action(void *net)
+{
+	put_net(net);
+}
+
+/* Poll (namespace teardown is asynchronous) until @ifname is gone. */
+static bool nk2t_wait_gone(struct net *net, const char *ifname)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!nk2t_exists(net, ifname))
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+#endif
+
+/* A fresh network namespace, released when the test ends. */
+static struct net *nk2t_new_net(struct kunit *test)
+{
+#ifdef NK2T_NETNS
+	struct net *net;
+
+	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+			nk2t_put_net_action, net));
+	return net;
+#else
+	kunit_skip(test, "needs CONFIG_NET_NS and a built-in netkit2");
+	return NULL;
+#endif
+}
+
+static struct net_device *nk2t_get(struct kunit *test, struct net *net,
+				   const char *ifname)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	dev = __dev_get_by_name(net, ifname);
+	if (!dev) {
+		rtnl_unlock();
+		KUNIT_FAIL_AND_ABORT(test, "no device %s", ifname);
+	}
+	return dev;
+}
+
+static void nk2t_move(struct kunit *test, const char *ifname, struct net *net)
+{
+	struct net_device *dev;
+	int err;
+
+	rtnl_lock();
+	dev = nk2t_get(test, &init_net, ifname);
+	err = dev_change_net_namespace(dev, net, "nk2m%d");
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/*
+ * Keep IPv6 off the test devices: its autoconfiguration traffic (RS, DAD,
+ * MLD) would go through the pair and make the counters unpredictable.
+ */
+static void nk2t_quiet(struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (idev)
+		WRITE_ONCE(idev->cnf.disable_ipv6, 1);
+#endif
+}
+
+static void nk2t_open(struct kunit *test, struct net *net, const char *ifname)
+{
+	struct net_device *dev;
+	int err;
+
+	rtnl_lock();
+	dev = nk2t_get(test, net, ifname);
+	nk2t_quiet(dev);
+	err = dev_open(dev, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/* --- netkit2_lifecycle ------------------------------------------------- */
+
+static void netkit2_lifecycle_pair_linkage(struct kunit *test)
+{
+	struct net_device *dev, *peer;
+
+	nk2t_create(test, "nk2l0", "nk2l0p", NETKIT2_L3,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+
+	rtnl_lock();
+	dev = nk2t_get(test, &init_net, "nk2l0");
+	peer = nk2t_get(test, &init_net, "nk2l0p");
+	KUNIT_EXPECT_PTR_EQ(test, rtnl_dereference(netkit2_priv(dev)->peer),
+			    peer);
+	KUNIT_EXPECT_PTR_EQ(test, rtnl_dereference(netkit2_priv(peer)->peer),
+			    dev);
+	KUNIT_EXPECT_EQ(test, dev_get_iflink(dev), peer->ifindex);
+	KUNIT_EXPECT_EQ(test, dev_get_iflink(peer), dev->ifindex);
+	KUNIT_EXPECT_PTR_EQ(test, netkit2_link_ops.get_link_net(dev), &init_net);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, dev->netdev_ops->ndo_get_peer_dev(dev), peer);
+	rcu_read_unlock();
+
+	/* Carrier follows both sides being up. */
+	KUNIT_EXPECT_EQ(test, dev_open(dev, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(dev));
+	KUNIT_EXPECT_EQ(test, dev_open(peer, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(dev));
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(peer));
+	dev_close(dev);
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(dev));
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(peer));
+	rtnl_unlock();
+}
+
+static void netkit2_lifecycle_single(struct kunit *test)
+{
+	struct net_device *dev;
+
+	nk2t_create(test, "nk2l1", NULL, NETKIT2_L3, 0, 0);
+	rtnl_lock();
+	dev = nk2t_get(test, &init_net, "nk2l1");
+	KUNIT_EXPECT_NULL(test, rtnl_dereference(netkit2_priv(dev)->peer));
+	KUNIT_EXPECT_EQ(test, dev_get_iflink(dev), 0);
+	KUNIT_EXPECT_EQ(test, dev_open(dev, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(dev));
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, nk2t_dellink(test, "nk2l1"), 0);
+	KUNIT_EXPECT_FALSE(test, nk2t_exists(&init_net, "nk2l1"));
+}
+
+/* Who got unregistered, and whether its peer pointer was cleared then. */
+struct nk2t_unreg {
+	struct notifier_block	nb;
+	bool			armed;
+	int			n;
+	char			name[4][IFNAMSIZ];
+	bool			peer_cleared[4];
+};
+
+static int nk2t_unreg_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct nk2t_unreg *u = container_of(nb, struct nk2t_unreg, nb);
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (!READ_ONCE(u->armed) || event != NETDEV_UNREGISTER ||
+	    !netkit2_is_netkit2(dev) || strncmp(dev->name, "nk2u", 4) ||
+	    u->n >= ARRAY_SIZE(u->name))
+		return NOTIFY_DONE;
+	strscpy(u->name[u->n], dev->name, IFNAMSIZ);
+	u->peer_cleared[u->n] = !rtnl_dereference(netkit2_priv(dev)->peer);
+	u->n++;
+	return NOTIFY_DONE;
+}
+
+static void nk2t_unreg_action(void *nb)
+{
+	unregister_netdevice_notifier(nb);
+}
+
+static void nk2t_delete_side(struct kunit *test, bool peer_side)
+{
+	struct nk2t_unreg *u;
+	int i;
+
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	nk2t_create(test, "nk2u0", "nk2u0p", NETKIT2_L2,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_open(test, &init_net, "nk2u0");
+	nk2t_open(test, &init_net, "nk2u0p");
+
+	u->nb.notifier_call = nk2t_unreg_event;
+	KUNIT_ASSERT_EQ(test, 0, register_netdevice_notifier(&u->nb));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+			nk2t_unreg_action, &u->nb));
+	WRITE_ONCE(u->armed, true);
+
+	KUNIT_EXPECT_EQ(test, nk2t_dellink(test, peer_side ? "nk2u0p" : "nk2u0"),
+			0);
+	WRITE_ONCE(u->armed, false);
+
+	KUNIT_EXPECT_FALSE(test, nk2t_exists(&init_net, "nk2u0"));
+	KUNIT_EXPECT_FALSE(test, nk2t_exists(&init_net, "nk2u0p"));
+	/* Both sides went, each once, in one batch, already unlinked. */
+	KUNIT_ASSERT_EQ(test, u->n, 2);
+	KUNIT_EXPECT_STRNEQ(test, u->name[0], u->name[1]);
+	/* The side asked for is unregistered first. */
+	KUNIT_EXPECT_STREQ(test, u->name[0], peer_side ? "nk2u0p" : "nk2u0");
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, u->peer_cleared[i],
+				      "%s still had a peer", u->name[i]);
+}
+
+static void netkit2_lifecycle_delete_primary(struct kunit *test)
+{
+	nk2t_delete_side(test, false);
+}
+
+static void netkit2_lifecycle_delete_peer(struct kunit *test)
+{
+	nk2t_delete_side(test, true);
+}
+
+static void netkit2_lifecycle_peer_in_netns(struct kunit *test)
+{
+	struct net *net = nk2t_new_net(test);
+	struct net_device *dev, *peer;
+
+	nk2t_create(test, "nk2l2", "nk2l2p", NETKIT2_L3,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_move(test, "nk2l2p", net);
+	KUNIT_EXPECT_FALSE(test, nk2t_exists(&init_net, "nk2l2p"));
+
+	rtnl_lock();
+	dev = nk2t_get(test, &init_net, "nk2l2");
+	peer = nk2t_get(test, net, "nk2l2p");
+	KUNIT_EXPECT_PTR_EQ(test, rtnl_dereference(netkit2_priv(dev)->peer),
+			    peer);
+	KUNIT_EXPECT_PTR_EQ(test, rtnl_dereference(netkit2_priv(peer)->peer),
+			    dev);
+	KUNIT_EXPECT_PTR_EQ(test, dev_net(peer), net);
+	KUNIT_EXPECT_PTR_EQ(test, netkit2_link_ops.get_link_net(dev), net);
+	KUNIT_EXPECT_PTR_EQ(test, netkit2_link_ops.get_link_net(peer),
+			    &init_net);
+	rtnl_unlock();
+
+	/* Deleting the primary takes the peer out of its namespace too. */
+	KUNIT_EXPECT_EQ(test, nk2t_dellink(test, "nk2l2"), 0);
+	KUNIT_EXPECT_FALSE(test, nk2t_exists(&init_net, "nk2l2"));
+	KUNIT_EXPECT_FALSE(test, nk2t_exists(net, "nk2l2p"));
+}
+
+static void netkit2_lifecycle_netns_teardown(struct kunit *test)
+{
+	struct net *net;
+
+	nk2t_create(test, "nk2l3", "nk2l3p", NETKIT2_L3,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+#ifdef NK2T_NETNS
+	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
+	nk2t_move(test, "nk2l3p", net);
+	/* The peer's namespace goes: so does the primary, outside it. */
+	put_net(net);
+	KUNIT_EXPECT_TRUE(test, nk2t_wait_gone(&init_net, "nk2l3"));
+#else
+	(void)net;
+	kunit_skip(test, "needs CONFIG_NET_NS and a built-in netkit2");
+#endif
+}
+
+static struct kunit_case netkit2_lifecycle_cases[] = {
+	KUNIT_CASE(netkit2_lifecycle_pair_linkage),
+	KUNIT_CASE(netkit2_lifecycle_single),
+	KUNIT_CASE(netkit2_lifecycle_delete_primary),
+	KUNIT_CASE(netkit2_lifecycle_delete_peer),
+	KUNIT_CASE(netkit2_lifecycle_peer_in_netns),
+	KUNIT_CASE(netkit2_lifecycle_netns_teardown),
+	{}
+};
+
+static struct kunit_suite netkit2_lifecycle_suite = {
+	.name = "netkit2_lifecycle",
+	.init = nk2t_init,
+	.exit = nk2t_exit,
+	.test_cases = netkit2_lifecycle_cases,
+};
+
+/* --- netkit2_xmit: the transmit path ---------------------------------- */
+
+#define NK2T_PAYLOAD	46
+#define NK2T_MARK	0x2a2a
+#define NK2T_PRIO	6
+#define NK2T_TSTAMP	1000000007
+
+/* A packet_type tap on the receiving side: what arrived, and how. */
+struct nk2t_tap {
+	struct packet_type	pt;
+	struct completion	done;
+	int			count;
+	struct net_device	*dev;
+	u32			mark, priority;
+	u8			pkt_type;
+	ktime_t			tstamp;
+	bool			mac_at_eth;
+	u16			mac_len;
+	unsigned int		len;
+	__be16			protocol;
+	u8			dest[ETH_ALEN];
+};
+
+static int nk2t_tap_rcv(struct sk_buff *skb, struct net_device *dev,
+			struct packet_type *pt, struct net_device *orig_dev)
+{
+	struct nk2t_tap *tap = container_of(pt, struct nk2t_tap, pt);
+
+	if (skb->protocol == htons(NK2T_ETH_P) && !tap->count++) {
+		tap->dev = skb->dev;
+		tap->mark = skb->mark;
+		tap->priority = skb->priority;
+		tap->pkt_type = skb->pkt_type;
+		tap->tstamp = skb->tstamp;
+		tap->mac_at_eth = skb_mac_header_was_set(skb) &&
+				  skb_mac_header(skb) + ETH_HLEN == skb->data;
+		tap->mac_len = skb->mac_len;
+		tap->len = skb->len;
+		tap->protocol = skb->protocol;
+		ether_addr_copy(tap->dest, eth_hdr(skb)->h_dest);
+		complete(&tap->done);
+	}
+	kfree_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static void nk2t_tap_remove(void *pt)
+{
+	dev_remove_pack(pt);
+}
+
+static struct nk2t_tap *nk2t_tap_add(struct kunit *test, struct net *net,
+				     const char *ifname)
+{
+	struct nk2t_tap *tap;
+
+	tap = kunit_kzalloc(test, sizeof(*tap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tap);
+	init_completion(&tap->done);
+	tap->pt.type = htons(ETH_P_ALL);
+	tap->pt.func = nk2t_tap_rcv;
+	rtnl_lock();
+	tap->pt.dev = nk2t_get(test, net, ifname);
+	rtnl_unlock();
+	/* Removed before the device goes: actions run last-in first-out. */
+	dev_add_pack(&tap->pt);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+			nk2t_tap_remove, &tap->pt));
+	return tap;
+}
+
+static bool nk2t_tap_wait(struct nk2t_tap *tap, unsigned int ms)
+{
+	return wait_for_completion_timeout(&tap->done, msecs_to_jiffies(ms));
+}
+
+/* Transmit one frame to @dest on @ifname, as the stack would. */
+static netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
+			     const char *ifname, const u8 *dest)
+{
+	struct net_device *dev;
+	struct sk_buff *skb;
+	struct ethhdr *eth;
+	netdev_tx_t ret;
+
+	rtnl_lock();
+	dev = nk2t_get(test, net, ifname);
+	dev_hold(dev);
+	rtnl_unlock();
+
+	skb = alloc_skb(NET_SKB_PAD + ETH_HLEN + NK2T_PAYLOAD, GFP_KERNEL);
+	if (!skb) {
+		dev_put(dev);
+		KUNIT_FAIL_AND_ABORT(test, "no skb");
+	}
+	skb_reserve(skb, NET_SKB_PAD);
+	eth = skb_put(skb, ETH_HLEN);
+	ether_addr_copy(eth->h_dest, dest);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = htons(NK2T_ETH_P);
+	memset(skb_put(skb, NK2T_PAYLOAD), 0x5a, NK2T_PAYLOAD);
+	skb->dev = dev;
+	skb->protocol = htons(NK2T_ETH_P);
+	skb->mark = NK2T_MARK;
+	skb->priority = NK2T_PRIO;
+	skb->tstamp = NK2T_TSTAMP;
+	skb->pkt_type = PACKET_OUTGOING;
+	/* Somewhere other than the Ethernet header: xmit must reset it. */
+	skb_set_mac_header(skb, 4);
+
+	local_bh_disable();
+	ret = dev->netdev_ops->ndo_start_xmit(skb, dev);
+	local_bh_enable();	/* runs the peer's backlog */
+	dev_put(dev);
+	return ret;
+}
+
+static void nk2t_stats(struct kunit *test, struct net *net, const char *ifname,
+		       struct rtnl_link_stats64 *st)
+{
+	rtnl_lock();
+	dev_get_stats(nk2t_get(test, net, ifname), st);
+	rtnl_unlock();
+}
+
+static void nk2t_mac_of(struct kunit *test, struct net *net,
+			const char *ifname, u8 *mac)
+{
+	rtnl_lock();
+	ether_addr_copy(mac, nk2t_get(test, net, ifname)->dev_addr);
+	rtnl_unlock();
+}
+
+static void netkit2_xmit_same_netns(struct kunit *test)
+{
+	struct rtnl_link_stats64 st;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	nk2t_create(test, "nk2x0", "nk2x0p", NETKIT2_L2,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_open(test, &init_net, "nk2x0");
+	nk2t_open(test, &init_net, "nk2x0p");
+	tap = nk2t_tap_add(test, &init_net, "nk2x0p");
+	nk2t_mac_of(test, &init_net, "nk2x0p", mac);
+
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x0", mac),
+			NETDEV_TX_OK);
+	KUNIT_ASSERT_TRUE(test, nk2t_tap_wait(tap, 2000));
+	KUNIT_EXPECT_EQ(test, tap->count, 1);
+	KUNIT_EXPECT_STREQ(test, tap->dev->name, "nk2x0p");
+	KUNIT_EXPECT_EQ(test, tap->pkt_type, PACKET_HOST);
+	/* Within a namespace mark, priority and timestamp stay. */
+	KUNIT_EXPECT_EQ(test, tap->mark, NK2T_MARK);
+	KUNIT_EXPECT_EQ(test, tap->priority, NK2T_PRIO);
+	KUNIT_EXPECT_EQ(test, ktime_to_ns(tap->tstamp), NK2T_TSTAMP);
+	/* Received as from the wire: MAC header at the frame, pulled. */
+	KUNIT_EXPECT_TRUE(test, tap->mac_at_eth);
+	KUNIT_EXPECT_EQ(test, tap->mac_len, ETH_HLEN);
+	KUNIT_EXPECT_EQ(test, tap->len, NK2T_PAYLOAD);
+	KUNIT_EXPECT_MEMEQ(test, tap->dest, mac, ETH_ALEN);
+
+	nk2t_stats(test, &init_net, "nk2x0", &st);
+	KUNIT_EXPECT_EQ(test, st.tx_packets, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.tx_bytes, (u64)(ETH_HLEN + NK2T_PAYLOAD));
+	KUNIT_EXPECT_EQ(test, st.tx_dropped, 0ULL);
+	nk2t_stats(test, &init_net, "nk2x0p", &st);
+	KUNIT_EXPECT_EQ(test, st.rx_packets, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.rx_bytes, (u64)(ETH_HLEN + NK2T_PAYLOAD));
+}
+
+struct nk2t_dest_case {
+	const char	*name;
+	int		kind;	/* 0 the peer, 1 broadcast, 2 multicast, 3 other */
+	u8		pkt_type;
+};
+
+static const struct nk2t_dest_case nk2t_dest_cases[] = {
+	{ "to the peer", 0, PACKET_HOST },
+	{ "broadcast", 1, PACKET_BROADCAST },
+	{ "multicast", 2, PACKET_MULTICAST },
+	{ "other host", 3, PACKET_OTHERHOST },
+};
+
+static void nk2t_dest_case_desc(const struct nk2t_dest_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_dest, nk2t_dest_cases, nk2t_dest_case_desc);
+
+static void netkit2_xmit_pkt_type(struct kunit *test)
+{
+	static const u8 mcast[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const u8 other[ETH_ALEN] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };
+	const struct nk2t_dest_case *c = test->param_value;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	nk2t_create(test, "nk2x1", "nk2x1p", NETKIT2_L2,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_open(test, &init_net, "nk2x1");
+	nk2t_open(test, &init_net, "nk2x1p");
+	tap = nk2t_tap_add(test, &init_net, "nk2x1p");
+	switch (c->kind) {
+	case 0:
+		nk2t_mac_of(test, &init_net, "nk2x1p", mac);
+		break;
+	case 1:
+		eth_broadcast_addr(mac);
+		break;
+	case 2:
+		ether_addr_copy(mac, mcast);
+		break;
+	default:
+		ether_addr_copy(mac, other);
+	}
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x1", mac),
+			NETDEV_TX_OK);
+	KUNIT_ASSERT_TRUE(test, nk2t_tap_wait(tap, 2000));
+	KUNIT_EXPECT_EQ(test, tap->pkt_type, c->pkt_type);
+}
+
+struct nk2t_scrub_case {
+	const char	*name;
+	int		scrub, peer_scrub;
+	bool		from_peer;
+	bool		keep;		/* mark and priority arrive */
+};
+
+static const struct nk2t_scrub_case nk2t_scrub_cases[] = {
+	{ "primary scrub default", NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_NONE,
+	  false, false },
+	{ "primary scrub none", NETKIT2_SCRUB_NONE, NETKIT2_SCRUB_DEFAULT,
+	  false, true },
+	{ "peer scrub default", NETKIT2_SCRUB_NONE, NETKIT2_SCRUB_DEFAULT,
+	  true, false },
+	{ "peer scrub none", NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_NONE,
+	  true, true },
+};
+
+static void nk2t_scrub_case_desc(const struct nk2t_scrub_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_scrub, nk2t_scrub_cases, nk2t_scrub_case_desc);
+
+static void netkit2_xmit_cross_netns(struct kunit *test)
+{
+	const struct nk2t_scrub_case *c = test->param_value;
+	struct net *net = nk2t_new_net(test);
+	struct net *src_net, *dst_net;
+	const char *src, *dst;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	nk2t_create(test, "nk2x2", "nk2x2p", NETKIT2_L2, c->scrub,
+		    c->peer_scrub);
+	nk2t_move(test, "nk2x2p", net);
+	nk2t_open(test, &init_net, "nk2x2");
+	nk2t_open(test, net, "nk2x2p");
+
+	src = c->from_peer ? "nk2x2p" : "nk2x2";
+	src_net = c->from_peer ? net : &init_net;
+	dst = c->from_peer ? "nk2x2" : "nk2x2p";
+	dst_net = c->from_peer ? &init_net : net;
+	tap = nk2t_tap_add(test, dst_net, dst);
+	nk2t_mac_of(test, dst_net, dst, mac);
+
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, src_net, src, mac), NETDEV_TX_OK);
+	KUNIT_ASSERT_TRUE(test, nk2t_tap_wait(tap, 2000));
+	KUNIT_EXPECT_EQ(test, tap->pkt_type, PACKET_HOST);
+	KUNIT_EXPECT_EQ(test, tap->mark, c->keep ? NK2T_MARK : 0);
+	KUNIT_EXPECT_EQ(test, tap->priority, c->keep ? NK2T_PRIO : 0);
+	/* The sender's clock means nothing in another namespace. */
+	KUNIT_EXPECT_NE(test, ktime_to_ns(tap->tstamp), NK2T_TSTAMP);
+	KUNIT_EXPECT_TRUE(test, tap->mac_at_eth);
+}
+
+static void nk2t_expect_dropped(struct kunit *test, struct net *net,
+				const char *ifname, struct nk2t_tap *tap)
+{
+	struct rtnl_link_stats64 st;
+
+	if (tap)
+		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
+	nk2t_stats(test, net, ifname, &st);
+	KUNIT_EXPECT_EQ(test, st.tx_dropped, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.tx_packets, 0ULL);
+}
+
+static void netkit2_xmit_peer_down(struct kunit *test)
+{
+	struct rtnl_link_stats64 st;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	nk2t_create(test, "nk2x3", "nk2x3p", NETKIT2_L2,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_open(test, &init_net, "nk2x3");
+	tap = nk2t_tap_add(test, &init_net, "nk2x3p");
+	nk2t_mac_of(test, &init_net, "nk2x3p", mac);
+
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x3", mac),
+			NET_XMIT_DROP);
+	nk2t_expect_dropped(test, &init_net, "nk2x3", tap);
+	nk2t_stats(test, &init_net, "nk2x3p", &st);
+	KUNIT_EXPECT_EQ(test, st.rx_packets, 0ULL);
+}
+
+static void netkit2_xmit_policy_drop(struct kunit *test)
+{
+	struct nk2t_tap *tap;
+	struct nk2t_req *req;
+	u8 mac[ETH_ALEN];
+
+	nk2t_create(test, "nk2x4", "nk2x4p", NETKIT2_L2,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	req = nk2t_changelink(test, "nk2x4");
+	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_DROP);
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+	nk2t_open(test, &init_net, "nk2x4");
+	nk2t_open(test, &init_net, "nk2x4p");
+	tap = nk2t_tap_add(test, &init_net, "nk2x4p");
+	nk2t_mac_of(test, &init_net, "nk2x4p", mac);
+
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x4", mac),
+			NET_XMIT_DROP);
+	nk2t_expect_dropped(test, &init_net, "nk2x4", tap);
+
+	/* Back to forwarding: the next frame goes through. */
+	req = nk2t_changelink(test, "nk2x4");
+	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_PASS);
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x4", mac),
+			NETDEV_TX_OK);
+	KUNIT_EXPECT_TRUE(test, nk2t_tap_wait(tap, 2000));
+}
+
+static void netkit2_xmit_single(struct kunit *test)
+{
+	static const u8 other[ETH_ALEN] = { 0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc };
+
+	nk2t_create(test, "nk2x5", NULL, NETKIT2_L2, 0, 0);
+	nk2t_open(test, &init_net, "nk2x5");
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x5", other),
+			NET_XMIT_DROP);
+	nk2t_expect_dropped(test, &init_net, "nk2x5", NULL);
+}
+
+static struct kunit_case netkit2_xmit_cases[] = {
+	KUNIT_CASE(netkit2_xmit_same_netns),
+	KUNIT_CASE_PARAM(netkit2_xmit_pkt_type, nk2t_dest_gen_params),
+	KUNIT_CASE_PARAM(netkit2_xmit_cross_netns, nk2t_scrub_gen_params),
+	KUNIT_CASE(netkit2_xmit_peer_down),
+	KUNIT_CASE(netkit2_xmit_policy_drop),
+	KUNIT_CASE(netkit2_xmit_single),
+	{}
+};
+
+static struct kunit_suite netkit2_xmit_suite = {
+	.name = "netkit2_xmit",
+	.init = nk2t_init,
+	.exit = nk2t_exit,
+	.test_cases = netkit2_xmit_cases,
+};
+
+kunit_test_suites(&netkit2_policy_suite, &netkit2_newlink_suite,
+		  &netkit2_changelink_suite, &netkit2_lifecycle_suite,
+		  &netkit2_xmit_suite);
