@@ -127,6 +127,13 @@ CHANGE_REJECTED = [
 ]
 
 
+# Rejected changes that upstream netkit applies in part (it writes the
+# primary's policy before validating the peer's). netkit2 validates the
+# whole request first and leaves the device unchanged: same errno and
+# extack, different state afterwards.
+UPSTREAM_PARTIAL_CHANGE = {'POLICY ok, PEER_POLICY bad'}
+
+
 def do_create(n, kind, kw):
     kw = dict(kw)
     extra = kw.pop('extra_data', None)

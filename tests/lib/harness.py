@@ -173,12 +173,16 @@ class T:
 
 # ------------------------------------------------------------------ kind helpers
 def upstream_netkit_available():
+    """Upstream netkit as netkit2 reproduces it: built in, with single
+    mode (IFLA_NETKIT_PAIRING). Older built-in netkit (6.12) differs by
+    design and is not a reference."""
     with nl.NL() as n:
         r = n.newlink('netkit', name='nkprobe0', peer={'name': 'nkprobe1'})
-        if r.errno == 0:
-            n.dellink('nkprobe0')
-            return True
-    return False
+        if r.errno != 0:
+            return False
+        a = n.getlink('nkprobe0')
+        n.dellink('nkprobe0')
+        return bool(a) and 'PAIRING' in (a.get('info_data') or {})
 
 
 def module_loaded():
