@@ -213,3 +213,16 @@ nk2_manifest() {
 	(cd "$1" && { find updates extra -type f -name '*.ko*' 2>/dev/null || true; } | LC_ALL=C sort |
 		while IFS= read -r f; do printf '%s %s\n' "$f" "$(md5sum <"$f" | cut -d' ' -f1)"; done)
 }
+
+# Copy the files of tree $1 into $2, replacing (by rename) only those that
+# differ: a guest that reads $2 over 9p meanwhile never sees a torn file.
+nk2_sync_tree() {
+	local src=$1 dst=$2 f
+	mkdir -p "$dst"
+	(cd "$src" && find . -type d) | while IFS= read -r f; do mkdir -p "$dst/$f"; done
+	(cd "$src" && find . ! -type d) | while IFS= read -r f; do
+		if [ -L "$src/$f" ] || ! cmp -s "$src/$f" "$dst/$f"; then
+			cp -a "$src/$f" "$dst/$f.nk2tmp" && mv -f "$dst/$f.nk2tmp" "$dst/$f"
+		fi
+	done
+}
