@@ -14,6 +14,10 @@
 
 #include "netkit2_probes.h"
 
+#ifdef NETKIT2_HAVE_NET_NETDEV_LOCK_H
+#include <net/netdev_lock.h>
+#endif
+
 #ifndef NETKIT2_HAVE_ETH_SKB_PULL_MAC
 static inline struct ethhdr *eth_skb_pull_mac(struct sk_buff *skb)
 {
@@ -24,13 +28,15 @@ static inline struct ethhdr *eth_skb_pull_mac(struct sk_buff *skb)
 }
 #endif
 
-#ifndef NETKIT2_HAVE_UNREGISTER_NETDEVICE_QUEUED
-static inline bool unregister_netdevice_queued(const struct net_device *dev)
+/*
+ * Whether @dev already sits on an unregistration list. The kernel has a
+ * helper for this since 6.19 but does not export it to modules.
+ */
+static inline bool netkit2_unregister_queued(const struct net_device *dev)
 {
 	ASSERT_RTNL();
 	return !list_empty(&dev->unreg_list);
 }
-#endif
 
 static inline void netkit2_set_lltx(struct net_device *dev)
 {

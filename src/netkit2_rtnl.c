@@ -25,7 +25,6 @@ struct netkit2_peer_req {
 	struct nlattr		**tb;
 	struct ifinfomsg	*ifm;
 	struct net		*net;
-	bool			net_ref;
 };
 
 static int netkit2_check_policy(struct nlattr *attr,
@@ -93,62 +92,35 @@ static int netkit2_validate(struct nlattr *tb[], struct nlattr *data[],
 }
 
 /*
- * Resolve the peer's attributes and namespace. Kernels whose rtnetlink
- * core knows rtnl_link_ops->peer_type have parsed, validated and resolved
- * them already (@core_net); on the others netkit2 does the same here, in
- * the same order and with the same errors.
+ * Find the peer's attributes. Kernels whose rtnetlink core knows
+ * rtnl_link_ops->peer_type have parsed and validated them already, and
+ * resolved the peer's namespace; on the others netkit2 does the same, in
+ * the same order and with the same errors (see netkit2_newlink()).
  */
-static int netkit2_peer_req_init(struct netkit2_peer_req *req,
-				 struct net *src_net, struct net *core_net,
-				 struct nlattr **tb, struct nlattr **data,
-				 struct netlink_ext_ack *extack)
+static int netkit2_peer_req_parse(struct netkit2_peer_req *req,
+				  struct nlattr **tb, struct nlattr **data,
+				  struct netlink_ext_ack *extack)
 {
 	struct nlattr *info = data ? data[IFLA_NETKIT2_PEER_INFO] : NULL;
-	struct net *net;
 	int err;
 
 	req->tb = tb;
 	req->ifm = NULL;
 	req->net = NULL;
-	req->net_ref = false;
-
-	if (info) {
-		err = rtnl_nla_parse_ifinfomsg(req->attrs, info, extack);
-		if (err < 0)
-			return err;
-#ifndef NETKIT2_HAVE_LINK_OPS_PEER_TYPE
-		err = netkit2_validate(req->attrs, NULL, extack);
-		if (err < 0)
-			return err;
-#endif
-		req->ifm = nla_data(info);
-		req->tb = req->attrs;
-	}
-
-	if (core_net) {
-		req->net = core_net;
+	if (!info)
 		return 0;
-	}
 
-	net = rtnl_link_get_net(src_net, req->tb);
-	if (IS_ERR(net))
-		return PTR_ERR(net);
-	if ((req->tb[IFLA_NET_NS_PID] || req->tb[IFLA_NET_NS_FD]) &&
-	    !ns_capable(net->user_ns, CAP_NET_ADMIN)) {
-		put_net(net);
-		NL_SET_ERR_MSG(extack,
-			       "No CAP_NET_ADMIN in the peer's network namespace");
-		return -EPERM;
-	}
-	req->net = net;
-	req->net_ref = true;
+	err = rtnl_nla_parse_ifinfomsg(req->attrs, info, extack);
+	if (err < 0)
+		return err;
+#ifndef NETKIT2_HAVE_NEWLINK_PEER_NET
+	err = netkit2_validate(req->attrs, NULL, extack);
+	if (err < 0)
+		return err;
+#endif
+	req->ifm = nla_data(info);
+	req->tb = req->attrs;
 	return 0;
-}
-
-static void netkit2_peer_req_release(struct netkit2_peer_req *req)
-{
-	if (req->net_ref)
-		put_net(req->net);
 }
 
 static void netkit2_link_peers(struct net_device *dev, struct net_device *peer)
@@ -159,8 +131,8 @@ static void netkit2_link_peers(struct net_device *dev, struct net_device *peer)
 		rcu_assign_pointer(netkit2_priv(peer)->peer, dev);
 }
 
-static int netkit2_create(struct net_device *dev, struct net *src_net,
-			  struct net *core_peer_net, struct nlattr **tb,
+static int netkit2_create(struct net_device *dev,
+			  const struct netkit2_peer_req *req, struct nlattr **tb,
 			  struct nlattr **data, struct netlink_ext_ack *extack)
 {
 	enum netkit2_scrub scrub_peer = NETKIT2_SCRUB_DEFAULT;
@@ -172,17 +144,11 @@ static int netkit2_create(struct net_device *dev, struct net *src_net,
 	enum netkit2_mode mode = NETKIT2_L3;
 	struct net_device *peer = NULL;
 	u16 headroom = 0, tailroom = 0;
-	struct netkit2_peer_req req;
 	bool peer_attrs = false;
 	char ifname[IFNAMSIZ];
 	int err;
 
 	ASSERT_RTNL();
-	err = netkit2_peer_req_init(&req, src_net, core_peer_net, tb, data,
-				    extack);
-	if (err)
-		return err;
-
 	if (data) {
 		if (data[IFLA_NETKIT2_MODE])
 			mode = nla_get_u32(data[IFLA_NETKIT2_MODE]);
@@ -194,14 +160,14 @@ static int netkit2_create(struct net_device *dev, struct net *src_net,
 			err = netkit2_check_policy(data[IFLA_NETKIT2_POLICY],
 						   extack);
 			if (err)
-				goto err_release_req;
+				return err;
 			policy = nla_get_u32(data[IFLA_NETKIT2_POLICY]);
 		}
 		if (data[IFLA_NETKIT2_PEER_POLICY]) {
 			err = netkit2_check_policy(data[IFLA_NETKIT2_PEER_POLICY],
 						   extack);
 			if (err)
-				goto err_release_req;
+				return err;
 			policy_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_POLICY]);
 		}
 		if (data[IFLA_NETKIT2_HEADROOM])
@@ -215,11 +181,11 @@ static int netkit2_create(struct net_device *dev, struct net *src_net,
 			     data[IFLA_NETKIT2_PEER_SCRUB];
 	}
 
-	if (mode != NETKIT2_L2 && (tb[IFLA_ADDRESS] || req.tb[IFLA_ADDRESS])) {
+	if (mode != NETKIT2_L2 && (tb[IFLA_ADDRESS] || req->tb[IFLA_ADDRESS])) {
 		NL_SET_ERR_MSG(extack,
 			       "netkit link address can only be set in L2 mode");
 		err = -EOPNOTSUPP;
-		goto err_release_req;
+		return err;
 	}
 	if (pairing == NETKIT2_DEVICE_SINGLE &&
 	    (peer_attrs || (data && data[IFLA_NETKIT2_SCRUB]) ||
@@ -227,30 +193,30 @@ static int netkit2_create(struct net_device *dev, struct net *src_net,
 		NL_SET_ERR_MSG(extack,
 			       "netkit single device mode takes no peer, scrub or non-forward policy");
 		err = -EOPNOTSUPP;
-		goto err_release_req;
+		return err;
 	}
 
 	if (pairing == NETKIT2_DEVICE_PAIR) {
-		if (req.ifm && req.tb[IFLA_IFNAME]) {
-			nla_strscpy(ifname, req.tb[IFLA_IFNAME], IFNAMSIZ);
+		if (req->ifm && req->tb[IFLA_IFNAME]) {
+			nla_strscpy(ifname, req->tb[IFLA_IFNAME], IFNAMSIZ);
 			name_assign_type = NET_NAME_USER;
 		} else {
 			strscpy(ifname, NETKIT2_IFNAME_PATTERN, IFNAMSIZ);
 			name_assign_type = NET_NAME_ENUM;
 		}
 
-		peer = rtnl_create_link(req.net, ifname, name_assign_type,
-					&netkit2_link_ops, req.tb, extack);
+		peer = rtnl_create_link(req->net, ifname, name_assign_type,
+					&netkit2_link_ops, req->tb, extack);
 		if (IS_ERR(peer)) {
 			err = PTR_ERR(peer);
-			goto err_release_req;
+			return err;
 		}
 
 		netif_inherit_tso_max(peer, dev);
-		if (mode == NETKIT2_L2 && !(req.ifm && req.tb[IFLA_ADDRESS]))
+		if (mode == NETKIT2_L2 && !(req->ifm && req->tb[IFLA_ADDRESS]))
 			eth_hw_addr_random(peer);
-		if (req.ifm && dev->ifindex)
-			peer->ifindex = req.ifm->ifi_index;
+		if (req->ifm && dev->ifindex)
+			peer->ifindex = req->ifm->ifi_index;
 		netkit2_init_priv(peer, false, mode, pairing, policy_peer,
 				  scrub_peer, headroom, tailroom);
 
@@ -278,35 +244,58 @@ static int netkit2_create(struct net_device *dev, struct net *src_net,
 	netif_carrier_off(dev);
 
 	netkit2_link_peers(dev, peer);
-	netkit2_peer_req_release(&req);
 	return 0;
 
 err_unregister_peer:
 	if (peer)
 		unregister_netdevice(peer);
-	goto err_release_req;
+	return err;
 err_free_peer:
 	free_netdev(peer);
-err_release_req:
-	netkit2_peer_req_release(&req);
 	return err;
 }
 
-#ifdef NETKIT2_HAVE_NEWLINK_PARAMS
+#ifdef NETKIT2_HAVE_NEWLINK_PEER_NET
 static int netkit2_newlink(struct net_device *dev,
 			   struct rtnl_newlink_params *params,
 			   struct netlink_ext_ack *extack)
 {
-	return netkit2_create(dev, rtnl_newlink_link_net(params),
-			      rtnl_newlink_peer_net(params), params->tb,
-			      params->data, extack);
+	struct netkit2_peer_req req;
+	int err;
+
+	err = netkit2_peer_req_parse(&req, params->tb, params->data, extack);
+	if (err)
+		return err;
+	req.net = rtnl_newlink_peer_net(params);
+	return netkit2_create(dev, &req, params->tb, params->data, extack);
 }
 #else
 static int netkit2_newlink(struct net *src_net, struct net_device *dev,
 			   struct nlattr *tb[], struct nlattr *data[],
 			   struct netlink_ext_ack *extack)
 {
-	return netkit2_create(dev, src_net, NULL, tb, data, extack);
+	struct netkit2_peer_req req;
+	int err;
+
+	err = netkit2_peer_req_parse(&req, tb, data, extack);
+	if (err)
+		return err;
+
+	req.net = rtnl_link_get_net(src_net, req.tb);
+	if (IS_ERR(req.net))
+		return PTR_ERR(req.net);
+	if ((req.tb[IFLA_NET_NS_PID] || req.tb[IFLA_NET_NS_FD]) &&
+	    !ns_capable(req.net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(extack,
+			       "No CAP_NET_ADMIN in the peer's network namespace");
+		err = -EPERM;
+		goto out_put_net;
+	}
+
+	err = netkit2_create(dev, &req, tb, data, extack);
+out_put_net:
+	put_net(req.net);
+	return err;
 }
 #endif
 
@@ -322,7 +311,7 @@ static void netkit2_dellink(struct net_device *dev, struct list_head *head)
 
 	RCU_INIT_POINTER(netkit2_priv(peer)->peer, NULL);
 	/* Namespace teardown may have queued the peer in this batch. */
-	if (!unregister_netdevice_queued(peer))
+	if (!netkit2_unregister_queued(peer))
 		unregister_netdevice_queue(peer, head);
 }
 
@@ -535,7 +524,7 @@ struct rtnl_link_ops netkit2_link_ops = {
 	.maxtype	= IFLA_NETKIT2_MAX,
 	.policy		= netkit2_nl_policy,
 	.validate	= netkit2_validate,
-#ifdef NETKIT2_HAVE_LINK_OPS_PEER_TYPE
+#ifdef NETKIT2_HAVE_NEWLINK_PEER_NET
 	.peer_type	= IFLA_NETKIT2_PEER_INFO,
 #endif
 	.newlink	= netkit2_newlink,

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* rtnl_link_ops->newlink takes struct rtnl_newlink_params (6.14+). */
+/*
+ * rtnetlink parses and validates the peer's attributes itself (peer_type)
+ * and hands newlink the peer's namespace in struct rtnl_newlink_params.
+ */
 #include <net/rtnetlink.h>
 
 static int probe_newlink(struct net_device *dev,
@@ -9,4 +12,7 @@ static int probe_newlink(struct net_device *dev,
 	return rtnl_newlink_peer_net(params) ? 0 : -EINVAL;
 }
 
-struct rtnl_link_ops probe_ops = { .newlink = probe_newlink };
+struct rtnl_link_ops probe_ops = {
+	.peer_type	= 1,
+	.newlink	= probe_newlink,
+};

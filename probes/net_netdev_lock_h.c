@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Instance-lock helpers, lockdep classes among them, have their own header. */
+#include <net/netdev_lock.h>
+
+void probe(struct net_device *dev);
+void probe(struct net_device *dev)
+{
+	netdev_lockdep_set_classes(dev);
+}
