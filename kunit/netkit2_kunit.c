@@ -112,13 +112,14 @@ static struct nk2t_req *nk2t_req_new(struct kunit *test, int type, int flags,
 	struct nk2t_ctx *ctx = test->priv;
 	struct ifinfomsg *ifm;
 	struct nk2t_req *req;
+	int err;
 
 	req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
 	req->skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req->skb);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nk2t_req_free,
-							    req->skb));
+	err = kunit_add_action_or_reset(test, nk2t_req_free, req->skb);
+	KUNIT_ASSERT_EQ(test, 0, err);
 	req->nlh = nlmsg_put(req->skb, 0, ++ctx->seq, type, sizeof(*ifm),
 			     NLM_F_REQUEST | NLM_F_ACK | flags);
 	KUNIT_ASSERT_NOT_NULL(test, req->nlh);
@@ -167,7 +168,7 @@ static void nk2t_put_peer(struct kunit *test, struct nk2t_req *req,
 }
 
 /*
- * Send @req; return the error of its acknowledgement (0 or -errno) and
+ * Send @req; return the error of its ack (0 or -errno) and
  * leave the extack message, if any, in ctx->msg.
  */
 static int nk2t_req_send(struct kunit *test, struct nk2t_req *req)
@@ -276,8 +277,10 @@ static void nk2t_del_action(void *ifname)
 
 static void nk2t_cleanup(struct kunit *test, const char *ifname)
 {
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-			nk2t_del_action, (void *)ifname));
+	int err;
+
+	err = kunit_add_action_or_reset(test, nk2t_del_action, (void *)ifname);
+	KUNIT_ASSERT_EQ(test, 0, err);
 }
 
 /* Create a pair ("netkit2 peer name @peer"), or a single device. */
@@ -358,8 +361,8 @@ static void netkit2_policy_attr(struct kunit *test)
 
 	skb = alloc_skb(256, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nk2t_req_free,
-							    skb));
+	err = kunit_add_action_or_reset(test, nk2t_req_free, skb);
+	KUNIT_ASSERT_EQ(test, 0, err);
 	nest = nla_nest_start(skb, IFLA_INFO_DATA);
 	KUNIT_ASSERT_NOT_NULL(test, nest);
 	switch (c->len) {
@@ -560,7 +563,8 @@ static void netkit2_newlink_l2_addresses(struct kunit *test)
 	nk2t_put_peer(test, req, "nk2n1p", nk2t_mac_peer);
 	nla_nest_end(req->skb, req->data);
 	nla_nest_end(req->skb, req->linkinfo);
-	req->data = req->linkinfo = NULL;
+	req->data = NULL;
+	req->linkinfo = NULL;
 	KUNIT_ASSERT_EQ(test, 0, nla_put(req->skb, IFLA_ADDRESS, ETH_ALEN,
 					 nk2t_mac));
 	nk2t_cleanup(test, "nk2n1");
@@ -766,7 +770,8 @@ static void netkit2_newlink_queues(struct kunit *test)
 	/* Attributes of the link itself go before IFLA_LINKINFO. */
 	nla_nest_end(req->skb, req->data);
 	nla_nest_end(req->skb, req->linkinfo);
-	req->data = req->linkinfo = NULL;
+	req->data = NULL;
+	req->linkinfo = NULL;
 	KUNIT_ASSERT_EQ(test, 0, nla_put_u32(req->skb, IFLA_NUM_TX_QUEUES, 2));
 	nk2t_cleanup(test, "nk2q0");
 	NK2T_EXPECT_ERR(test, req, EOPNOTSUPP,
@@ -917,8 +922,8 @@ static void netkit2_changelink_direct(struct kunit *test)
 
 	skb = alloc_skb(512, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, nk2t_req_free,
-							    skb));
+	err = kunit_add_action_or_reset(test, nk2t_req_free, skb);
+	KUNIT_ASSERT_EQ(test, 0, err);
 	nest = nla_nest_start(skb, IFLA_INFO_DATA);
 	KUNIT_ASSERT_NOT_NULL(test, nest);
 	for (i = 0; i < ARRAY_SIZE(c->attrs) && c->attrs[i].type; i++) {
@@ -941,8 +946,9 @@ static void netkit2_changelink_direct(struct kunit *test)
 		}
 	}
 	nla_nest_end(skb, nest);
-	KUNIT_ASSERT_EQ(test, 0, nla_parse_nested_deprecated(data,
-			IFLA_NETKIT2_MAX, nest, netkit2_link_ops.policy, NULL));
+	err = nla_parse_nested_deprecated(data, IFLA_NETKIT2_MAX, nest,
+					  netkit2_link_ops.policy, NULL);
+	KUNIT_ASSERT_EQ(test, 0, err);
 
 	rtnl_lock();
 	dev = __dev_get_by_name(&init_net, "nk2c0");
@@ -1055,11 +1061,12 @@ static struct net *nk2t_new_net(struct kunit *test)
 {
 #ifdef NK2T_NETNS
 	struct net *net;
+	int err;
 
 	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-			nk2t_put_net_action, net));
+	err = kunit_add_action_or_reset(test, nk2t_put_net_action, net);
+	KUNIT_ASSERT_EQ(test, 0, err);
 	return net;
 #else
 	kunit_skip(test, "needs CONFIG_NET_NS and a built-in netkit2");
@@ -1204,7 +1211,7 @@ static void nk2t_unreg_action(void *nb)
 static void nk2t_delete_side(struct kunit *test, bool peer_side)
 {
 	struct nk2t_unreg *u;
-	int i;
+	int i, err;
 
 	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, u);
@@ -1215,8 +1222,8 @@ static void nk2t_delete_side(struct kunit *test, bool peer_side)
 
 	u->nb.notifier_call = nk2t_unreg_event;
 	KUNIT_ASSERT_EQ(test, 0, register_netdevice_notifier(&u->nb));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-			nk2t_unreg_action, &u->nb));
+	err = kunit_add_action_or_reset(test, nk2t_unreg_action, &u->nb);
+	KUNIT_ASSERT_EQ(test, 0, err);
 	WRITE_ONCE(u->armed, true);
 
 	KUNIT_EXPECT_EQ(test, nk2t_dellink(test, peer_side ? "nk2u0p" : "nk2u0"),
@@ -1365,6 +1372,7 @@ static struct nk2t_tap *nk2t_tap_add(struct kunit *test, struct net *net,
 				     const char *ifname)
 {
 	struct nk2t_tap *tap;
+	int err;
 
 	tap = kunit_kzalloc(test, sizeof(*tap), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tap);
@@ -1376,8 +1384,8 @@ static struct nk2t_tap *nk2t_tap_add(struct kunit *test, struct net *net,
 	rtnl_unlock();
 	/* Removed before the device goes: actions run last-in first-out. */
 	dev_add_pack(&tap->pt);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-			nk2t_tap_remove, &tap->pt));
+	err = kunit_add_action_or_reset(test, nk2t_tap_remove, &tap->pt);
+	KUNIT_ASSERT_EQ(test, 0, err);
 	return tap;
 }
 
