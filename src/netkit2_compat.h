@@ -9,8 +9,10 @@
 #define _NETKIT2_COMPAT_H
 
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 
 #include "netkit2_probes.h"
 
@@ -44,6 +46,45 @@ static inline void netkit2_set_lltx(struct net_device *dev)
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+#ifndef NETKIT2_HAVE_KMALLOC_OBJ
+#define kmalloc_obj(obj, gfp)	kmalloc(sizeof(obj), gfp)
+#endif
+
+/*
+ * The redirect state bpf_redirect() leaves for the caller: in a context
+ * the caller puts on its stack for the duration of the programs where the
+ * kernel has struct bpf_net_context, per CPU before.
+ */
+struct netkit2_bpf_ctx {
+#ifdef NETKIT2_HAVE_BPF_NET_CTX
+	struct bpf_net_context	ctx;
+	struct bpf_net_context	*prev;
+#endif
+};
+
+static __always_inline void netkit2_bpf_ctx_enter(struct netkit2_bpf_ctx *c)
+{
+#ifdef NETKIT2_HAVE_BPF_NET_CTX
+	c->prev = bpf_net_ctx_set(&c->ctx);
+#endif
+}
+
+static __always_inline void netkit2_bpf_ctx_leave(struct netkit2_bpf_ctx *c)
+{
+#ifdef NETKIT2_HAVE_BPF_NET_CTX
+	bpf_net_ctx_clear(c->prev);
+#endif
+}
+
+static inline struct bpf_redirect_info *netkit2_redirect_info(void)
+{
+#ifdef NETKIT2_HAVE_BPF_NET_CTX
+	return bpf_net_ctx_get_ri();
+#else
+	return this_cpu_ptr(&bpf_redirect_info);
 #endif
 }
 

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The redirect state of BPF helpers lives in a context set up by the
+ * caller on its stack (current->bpf_net_context) rather than per CPU.
+ */
+#include <linux/filter.h>
+
+void probe(void);
+void probe(void)
+{
+	struct bpf_net_context ctx, *prev;
+
+	prev = bpf_net_ctx_set(&ctx);
+	bpf_net_ctx_get_ri()->tgt_index = 0;
+	bpf_net_ctx_clear(prev);
+}
