@@ -10,6 +10,7 @@
 #include <uapi/linux/netkit2.h>
 
 #include "netkit2_compat.h"
+#include "netkit2_prog.h"
 
 #define NETKIT2_DRV_NAME	"netkit2"
 #ifndef NETKIT2_VERSION
@@ -25,6 +26,7 @@
  */
 struct netkit2 {
 	struct net_device __rcu	*peer;
+	struct netkit2_progs __rcu *progs;
 	enum netkit2_action	policy;
 	enum netkit2_scrub	scrub;
 
@@ -32,6 +34,10 @@ struct netkit2 {
 	enum netkit2_pairing	pairing;
 	bool			primary;
 	u32			headroom;
+	struct net_device	*dev;
+	u64			revision;
+	unsigned int		owned;
+	struct list_head	owned_node;
 };
 
 static inline struct netkit2 *netkit2_priv(const struct net_device *dev)

@@ -45,22 +45,28 @@ static void netkit2_prep_forward(struct sk_buff *skb,
 }
 
 /*
- * The verdict for a packet about to enter @nk's peer. Programs attached to
- * the device decide once they run here; without any, the device's default
- * policy does.
+ * The verdict for a packet about to enter @nk's peer: that of the programs
+ * attached to the device, or without any the device's default policy.
  */
-static __always_inline enum netkit2_action
-netkit2_verdict(const struct netkit2 *nk, struct sk_buff *skb)
+static __always_inline int netkit2_verdict(const struct netkit2 *nk,
+					   struct sk_buff *skb)
 {
+	const struct netkit2_progs *progs = rcu_dereference(nk->progs);
+
+	if (progs)
+		return netkit2_progs_run(progs, skb);
 	return READ_ONCE(nk->policy);
 }
 
 static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netkit2 *nk = netkit2_priv(dev);
+	netdev_tx_t ret = NETDEV_TX_OK;
+	struct netkit2_bpf_ctx bpf_ctx;
 	unsigned int len = skb->len;
 	struct net_device *peer;
 
+	netkit2_bpf_ctx_enter(&bpf_ctx);
 	rcu_read_lock();
 	peer = rcu_dereference(nk->peer);
 	if (unlikely(!peer || !(peer->flags & IFF_UP)))
@@ -81,19 +87,26 @@ static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev_sw_netstats_tx_add(dev, 1, len);
 		dev_sw_netstats_rx_add(peer, len);
 		break;
+	case NETKIT2_REDIRECT:
+		if (unlikely(!netkit2_redirect(skb)))
+			goto drop;
+		dev_sw_netstats_tx_add(dev, 1, len);
+		break;
 	case NETKIT2_DROP:
 	default:
 		goto drop;
 	}
+out:
 	rcu_read_unlock();
-	return NETDEV_TX_OK;
+	netkit2_bpf_ctx_leave(&bpf_ctx);
+	return ret;
 
 drop:
 	kfree_skb(skb);
 drop_counted:
 	dev_core_stats_tx_dropped_inc(dev);
-	rcu_read_unlock();
-	return NET_XMIT_DROP;
+	ret = NET_XMIT_DROP;
+	goto out;
 }
 
 static int netkit2_open(struct net_device *dev)
@@ -133,6 +146,12 @@ static int netkit2_init(struct net_device *dev)
 {
 	netdev_lockdep_set_classes(dev);
 	return 0;
+}
+
+/* The device is being unregistered: its programs go with it. */
+static void netkit2_uninit(struct net_device *dev)
+{
+	netkit2_prog_release_all(dev);
 }
 
 static int netkit2_get_iflink(const struct net_device *dev)
@@ -208,6 +227,7 @@ static void netkit2_get_stats64(struct net_device *dev,
 
 static const struct net_device_ops netkit2_netdev_ops = {
 	.ndo_init		= netkit2_init,
+	.ndo_uninit		= netkit2_uninit,
 	.ndo_open		= netkit2_open,
 	.ndo_stop		= netkit2_stop,
 	.ndo_start_xmit		= netkit2_xmit,
@@ -257,6 +277,7 @@ static const struct ethtool_ops netkit2_ethtool_ops = {
 
 void netkit2_setup(struct net_device *dev)
 {
+	struct netkit2 *nk = netkit2_priv(dev);
 	static const netdev_features_t vlan_offloads =
 		NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX |
 		NETIF_F_HW_VLAN_STAG_TX | NETIF_F_HW_VLAN_STAG_RX;
@@ -291,6 +312,11 @@ void netkit2_setup(struct net_device *dev)
 
 	dev->needs_free_netdev = true;
 	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
+
+	nk->dev = dev;
+	/* Revisions count from 1, as the kernel's multi-program attach. */
+	nk->revision = 1;
+	INIT_LIST_HEAD(&nk->owned_node);
 }
 
 void netkit2_init_priv(struct net_device *dev, bool primary,

@@ -62,4 +62,64 @@ enum {
 #define NETKIT2_NUM_RX_QUEUES_MAX	1024
 #define NETKIT2_NUM_TX_QUEUES_MAX	1
 
+/*
+ * Generic netlink family "netkit2": programs attached to a device pair.
+ *
+ * Each side of a pair (primary, peer) runs an ordered list of up to
+ * NETKIT2_PROGS_MAX BPF_PROG_TYPE_SCHED_CLS programs on transmit. Requests
+ * name the pair by the primary's ifindex in the caller's network namespace
+ * and pick a side with NETKIT2_A_TARGET. Positions and errors follow the
+ * kernel's multi-program attach (BPF_F_BEFORE/AFTER/REPLACE): the flag
+ * values are the same as BPF_F_*.
+ */
+#define NETKIT2_GENL_NAME		"netkit2"
+#define NETKIT2_GENL_VERSION		1
+#define NETKIT2_GENL_MCGRP_CHANGES	"changes"
+
+#define NETKIT2_PROGS_MAX		64
+
+enum netkit2_target {
+	NETKIT2_TARGET_PRIMARY,
+	NETKIT2_TARGET_PEER,
+};
+
+/* NETKIT2_A_FLAGS */
+#define NETKIT2_F_REPLACE	(1U << 2)
+#define NETKIT2_F_BEFORE	(1U << 3)
+#define NETKIT2_F_AFTER		(1U << 4)
+#define NETKIT2_F_MASK		(NETKIT2_F_REPLACE | NETKIT2_F_BEFORE | \
+				 NETKIT2_F_AFTER)
+
+enum {
+	NETKIT2_CMD_UNSPEC,
+	NETKIT2_CMD_ATTACH,	/* also the command of change notifications */
+	NETKIT2_CMD_DETACH,	/* ... and of detach/owner-release notifications */
+	NETKIT2_CMD_QUERY,
+	__NETKIT2_CMD_MAX,
+};
+
+#define NETKIT2_CMD_MAX		(__NETKIT2_CMD_MAX - 1)
+
+enum {
+	NETKIT2_A_UNSPEC,
+	NETKIT2_A_IFINDEX,		/* u32, the primary's ifindex */
+	NETKIT2_A_TARGET,		/* u32, enum netkit2_target */
+	NETKIT2_A_PROG_FD,		/* s32, program to attach or detach */
+	NETKIT2_A_PROG_ID,		/* u32, program to detach, by id */
+	NETKIT2_A_RELATIVE_FD,		/* s32, anchor of BEFORE/AFTER */
+	NETKIT2_A_RELATIVE_ID,		/* u32, anchor of BEFORE/AFTER, by id */
+	NETKIT2_A_REPLACE_FD,		/* s32, program REPLACE substitutes */
+	NETKIT2_A_REPLACE_ID,		/* u32, the same by id */
+	NETKIT2_A_FLAGS,		/* u32, NETKIT2_F_* */
+	NETKIT2_A_EXPECTED_REVISION,	/* u64, 0: any */
+	NETKIT2_A_OWNED,		/* flag: detach when the socket closes */
+	NETKIT2_A_REVISION,		/* u64, reply and notifications */
+	NETKIT2_A_PROG_IDS,		/* binary, u32[]: ids in run order */
+	NETKIT2_A_PROG_OWNERS,		/* binary, u32[]: owner port id, 0: none */
+	NETKIT2_A_PAD,
+	__NETKIT2_A_MAX,
+};
+
+#define NETKIT2_A_MAX		(__NETKIT2_A_MAX - 1)
+
 #endif /* _UAPI_LINUX_NETKIT2_H */
