@@ -53,6 +53,10 @@ void netkit2_init_priv(struct net_device *dev, bool primary,
 		       enum netkit2_action policy, enum netkit2_scrub scrub,
 		       u16 headroom, u16 tailroom);
 
+/* netkit2_genl.c */
+int netkit2_genl_init(void);
+void netkit2_genl_exit(void);
+
 /* netkit2_rtnl.c */
 extern struct rtnl_link_ops netkit2_link_ops;
 

@@ -13,14 +13,30 @@
 
 static int __init netkit2_module_init(void)
 {
+	int err;
+
 	BUILD_BUG_ON(IFLA_NETKIT2_MAX < IFLA_NETKIT2_PAIRING);
 
-	return rtnl_link_register(&netkit2_link_ops);
+	err = rtnl_link_register(&netkit2_link_ops);
+	if (err)
+		return err;
+	err = netkit2_genl_init();
+	if (err)
+		goto err_link;
+	return 0;
+
+err_link:
+	rtnl_link_unregister(&netkit2_link_ops);
+	return err;
 }
 
-/* Unregistering the link kind deletes every netkit2 device left. */
+/*
+ * No new attachment once the family is gone; unregistering the link kind
+ * then deletes every netkit2 device left, and their programs with them.
+ */
 static void __exit netkit2_module_exit(void)
 {
+	netkit2_genl_exit();
 	rtnl_link_unregister(&netkit2_link_ops);
 }
 
