@@ -5,6 +5,7 @@
 #   make [KDIR=/lib/modules/$(uname -r)/build]   module for one kernel
 #   make install [KVER=...] [DESTDIR=...]         install module (+ ip plugin)
 #   make iproute2 IPROUTE2_SRC=...                iproute2 link plugin
+#   make tools                                    netkit2ctl + test BPF objects
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
 
@@ -26,7 +27,7 @@ PROBE_H	:= $(GENDIR)/$(KDIR_ID)/netkit2_probes.h
 KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
-.PHONY: all modules probes clean install uninstall iproute2 \
+.PHONY: all modules probes clean install uninstall iproute2 tools \
 	dkms-install dkms-uninstall check version
 
 all: modules
@@ -52,6 +53,8 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(SRCDIR) clean 2>/dev/null || true
 	rm -rf $(GENDIR)
 	$(MAKE) -C $(SRCDIR)/tools/iproute2 clean 2>/dev/null || true
+	$(MAKE) -C $(SRCDIR)/tools/netkit2ctl clean
+	$(MAKE) -C $(SRCDIR)/tests/bpf clean
 
 install:
 	install -D -m 0644 $(SRCDIR)/netkit2.ko $(MODDIR)/netkit2.ko
@@ -76,6 +79,12 @@ iproute2:
 		$(SRCDIR)/tools/iproute2/fetch-src.sh $$suite $$src || exit 1; \
 	fi; \
 	$(MAKE) -C $(SRCDIR)/tools/iproute2 IPROUTE2_SRC=$$src
+
+# The program control tool and the BPF objects of the test suite. Built
+# on the host: the guests of every kernel run the same binaries.
+tools:
+	$(MAKE) -C $(SRCDIR)/tools/netkit2ctl
+	$(MAKE) -C $(SRCDIR)/tests/bpf
 
 version:
 	@echo $(NETKIT2_VERSION)
