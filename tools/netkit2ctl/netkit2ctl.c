@@ -42,6 +42,8 @@ static const char *usage_text =
 "         [revision N]\n"
 "  query DEV primary|peer     program ids in run order, and revision\n"
 "  prog ID                    exit 0 if program ID exists, else ENOENT\n"
+"  monitor                    print change notifications (JSON after the\n"
+"                             command, side and ifindex) until killed\n"
 "DEV is the primary device, by name or ifindex.\n";
 
 static struct mnl_socket *nl;
@@ -103,13 +105,37 @@ static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	}
 }
 
+static uint32_t mcgrp_changes;
+
+static void family_groups(const struct nlattr *groups)
+{
+	const struct nlattr *g, *a;
+
+	mnl_attr_for_each_nested(g, groups) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, g) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, NETKIT2_GENL_MCGRP_CHANGES))
+			mcgrp_changes = id;
+	}
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
 			*(uint16_t *)data = mnl_attr_get_u16(a);
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
+			family_groups(a);
+	}
 	return MNL_CB_OK;
 }
 
@@ -448,6 +474,47 @@ static int cmd_query(int argc, char **argv)
 	return err;
 }
 
+/* Print every change notification, one line each, until killed. */
+static int cmd_monitor(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t len;
+
+	if (!mcgrp_changes ||
+	    mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &mcgrp_changes,
+				  sizeof(mcgrp_changes)) < 0) {
+		perror("netkit2ctl: join group " NETKIT2_GENL_MCGRP_CHANGES);
+		return errno ? errno : ENOENT;
+	}
+	json = true;
+	for (;;) {
+		struct nlmsghdr *m;
+
+		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (len < 0)
+			return errno;
+		for (m = (struct nlmsghdr *)buf; mnl_nlmsg_ok(m, (int)len);
+		     m = mnl_nlmsg_next(m, (int *)&len)) {
+			struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+			struct nlattr *a;
+
+			if (m->nlmsg_type != family)
+				continue;
+			printf("%s ", g->cmd == NETKIT2_CMD_ATTACH ? "attach" :
+			       g->cmd == NETKIT2_CMD_DETACH ? "detach" : "?");
+			mnl_attr_for_each(a, m, sizeof(*g)) {
+				if (mnl_attr_get_type(a) == NETKIT2_A_IFINDEX)
+					printf("ifindex %u ", mnl_attr_get_u32(a));
+				else if (mnl_attr_get_type(a) == NETKIT2_A_TARGET)
+					printf("%s ", mnl_attr_get_u32(a) ?
+					       "peer" : "primary");
+			}
+			query_cb(m, NULL);
+			fflush(stdout);
+		}
+	}
+}
+
 static int cmd_prog(int argc, char **argv)
 {
 	int fd;
@@ -485,6 +552,8 @@ int main(int argc, char **argv)
 		err = cmd_detach(argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "query"))
 		err = cmd_query(argc - 1, argv + 1);
+	else if (!strcmp(argv[0], "monitor") && argc == 1)
+		err = cmd_monitor();
 	else
 		err = usage();
 	mnl_socket_close(nl);
