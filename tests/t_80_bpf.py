@@ -6,6 +6,7 @@ multi-program attach, ownership, verdicts by traffic, release."""
 import errno
 import json
 import os
+import select
 import time
 
 import nl
@@ -56,6 +57,19 @@ def ids(dev, side, ns=None):
 
 def prog_exists(pid):
     return ctl('prog %d' % pid).returncode == 0
+
+
+def read_lines(proc, n, timeout=20):
+    """N lines of a background process' output (fewer after TIMEOUT s).
+    Reads the pipe unbuffered: use nothing else on that process' stdout."""
+    fd, data, end = proc.stdout.fileno(), b'', time.time() + timeout
+    while data.count(b'\n') < n and time.time() < end:
+        if select.select([fd], [], [], max(0, end - time.time()))[0]:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.decode().splitlines()[:n]
 
 
 def mkpair(t, a='nkb0', b='nkb1', **kw):
@@ -325,3 +339,26 @@ def t_unload(t):
         t.check(not prog_exists(ps[2]), 'owned program released with its holder')
     finally:
         sh('modprobe netkit2', check=True)
+
+
+@test('bpf: every change is notified to the "changes" group', NEEDS)
+def t_notify(t):
+    h, p = traffic_pair(t)
+    need_tools()
+    mon = t.bg('exec ip netns exec %s %s monitor' % (h, CTL))
+    other = t.bg('exec ip netns exec %s %s monitor' % (p, CTL))
+    time.sleep(1)
+    a = attach(t, 'nkh', 'primary', 'nk_pass', ns=h)
+    b = attach(t, 'nkh', 'peer', 'nk_pass', 'owned', ns=h)
+    detach(t, 'nkh', 'primary', 'id %d' % a, ns=h)
+    lines = [x.split(' ', 4) for x in read_lines(mon, 4)]
+    t.require(len(lines) == 4 and all(len(x) == 5 for x in lines), 'four notifications', lines)
+    got = [(x[0], x[3], json.loads(x[4])) for x in lines]
+    t.eq([(c, side) for c, side, _ in got],
+         [('attach', 'primary'), ('attach', 'peer'), ('detach', 'peer'), ('detach', 'primary')],
+         'attach, attach, owner release, detach notified')
+    t.eq([[q['id'] for q in j['progs']] for _, _, j in got], [[a], [b], [], []],
+         'notifications carry the programs')
+    t.eq([j['revision'] for _, _, j in got], [2, 2, 3, 3], 'and the revision')
+    t.check(lines[0][2] != '', 'ifindex reported')
+    t.eq(read_lines(other, 1, timeout=1), [], 'nothing notified in the peer namespace')
