@@ -222,6 +222,10 @@ def t_refuse(t):
     t.dev('nks0')
     attach(t, 'nks0', 'primary', 'nk_pass', want=errno.EOPNOTSUPP)
     t.eq(ids('nkh', 'primary', h) + ids('nkh', 'peer', h), [], 'nothing attached')
+    need_tools()
+    r = sh('ip netns exec %s setpriv --reuid=65534 --regid=65534 --clear-groups '
+           '--inh-caps=-all %s query nkh primary' % (h, CTL))
+    t.eq(r.returncode, errno.EPERM, 'no CAP_NET_ADMIN: EPERM')
 
 
 @test('bpf: PASS, DROP, NEXT and chained verdicts shown by traffic', NEEDS)
