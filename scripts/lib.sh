@@ -102,11 +102,13 @@ nk2_rmtree() {
 }
 
 # Run a command in the trixie root with /proc, /sys, /dev and the given host
-# directories bind-mounted (at the same path).  Everything is unmounted again
-# afterwards, so nothing of the host leaks into the 7.3 guest's root.
-# Usage: nk2_chroot_run [-b DIR]... -- cmd args...
+# directories bind-mounted (at the same path).  The mounts are made in a
+# mount namespace of the command's own, so they vanish with it, never leak
+# into the 7.3 guest's root and never disturb another command running in
+# the same root at the same time.
+#   nk2_chroot_run [-b DIR]... [--] CMD [ARG...]
 nk2_chroot_run() {
-	local root=$NK2_TRIXIE_ROOT rc=0 d
+	local root=$NK2_TRIXIE_ROOT
 	local -a binds=()
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -116,27 +118,22 @@ nk2_chroot_run() {
 		esac
 	done
 	[ -x "$root/bin/sh" ] || nk2_die "no trixie root at $root (run scripts/prepare)"
-	(
-		set -e
-		# shellcheck disable=SC2317
-		cleanup() {
-			for d in "${binds[@]}"; do nk2_umount_below "$root$d"; done
-			nk2_umount_below "$root/dev"
-			nk2_umount_below "$root/sys"
-			nk2_umount_below "$root/proc"
-		}
-		trap cleanup EXIT
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare --mount --propagation private -- /bin/bash -ec '
+		root=$1 n=$2
+		shift 2
 		mount -t proc proc "$root/proc"
 		mount -t sysfs sys "$root/sys"
 		mount --bind /dev "$root/dev"
-		for d in "${binds[@]}"; do
-			mkdir -p "$root$d"
-			mount --bind "$d" "$root$d"
+		while [ "$n" -gt 0 ]; do
+			mkdir -p "$root$1"
+			mount --bind "$1" "$root$1"
+			shift
+			n=$((n - 1))
 		done
-		chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		exec chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
-	) || rc=$?
-	return "$rc"
+	' nk2-chroot "$root" "${#binds[@]}" "${binds[@]}" "$@"
 }
 
 # Copy the source tree (tracked + untracked non-ignored files) to $2.
