@@ -8,6 +8,7 @@
 #   make tools                                    netkit2ctl + test BPF objects
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
+#   make bench                                    the benchmark (7.3 VM)
 
 NETKIT2_VERSION := 0.1.0
 
@@ -28,7 +29,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
 .PHONY: all modules probes clean install uninstall iproute2 tools \
-	dkms-install dkms-uninstall check version
+	dkms-install dkms-uninstall check bench version
 
 all: modules
 
@@ -55,6 +56,7 @@ clean:
 	$(MAKE) -C $(SRCDIR)/tools/iproute2 clean 2>/dev/null || true
 	$(MAKE) -C $(SRCDIR)/tools/netkit2ctl clean
 	$(MAKE) -C $(SRCDIR)/tests/bpf clean
+	$(MAKE) -C $(SRCDIR)/bench clean
 
 install:
 	install -D -m 0644 $(SRCDIR)/netkit2.ko $(MODDIR)/netkit2.ko
@@ -105,3 +107,7 @@ dkms-uninstall:
 
 check:
 	$(SRCDIR)/scripts/check
+
+# Loopback, veth, netkit and netkit2 compared in one 7.3 guest (bench/README.md).
+bench:
+	$(SRCDIR)/bench/run

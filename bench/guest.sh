@@ -1,0 +1,238 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest side of bench/run: runs on the 7.3 kernel (upstream netkit built
+# in) from a tree with netkit2.ko and bench/nkbench built, and writes one
+# line per measurement to $OUT/raw.tsv: REP FIGURE CANDIDATE VALUE.
+#
+#   bench/guest.sh OUT REPS SECS PAIRS [profile]
+#
+# With "profile", no figures: each L3 candidate's UDP flood and TCP stream
+# run under perf (software clock events, which work under TCG), and the
+# hottest symbols go to $OUT/profile-CANDIDATE-TEST.txt.
+#
+# Candidates, each between two network namespaces (lo: within one):
+# lo, veth, netkit and netkit2 in L3 mode, netkit-l2 and netkit2-l2. Every
+# repetition goes through the figures in turn and, within a figure, through
+# the candidates in an order rotated by the repetition and reversed every
+# other one, so that drift on the shared host hits every candidate alike.
+set -uo pipefail
+
+OUT=$1
+REPS=$2
+SECS=$3
+PAIRS=$4
+MODE=${5:-bench}
+tree=$(pwd -P)
+NKB=$tree/bench/nkbench
+RAW=$OUT/raw.tsv
+LOG=$OUT/guest.log
+: >"$RAW"
+exec 3>>"$LOG"
+
+CANDS="lo veth netkit netkit2 netkit-l2 netkit2-l2"
+NKCANDS="netkit netkit2 netkit-l2 netkit2-l2"
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&3; printf '%s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW"; }
+
+kind_of() {
+	case $1 in
+	veth) echo veth ;;
+	netkit | netkit-l2) echo netkit ;;
+	netkit2 | netkit2-l2) echo netkit2 ;;
+	esac
+}
+
+# Namespace of the sending side, of the receiving side, and the address the
+# sender targets, per candidate.
+declare -A NS_A NS_B DST DEV_A
+setup() {
+	local c=$1 idx=$2 kind mode=""
+	NS_A[$c]=bench-$c-a
+	if [ "$c" = lo ]; then
+		NS_B[$c]=${NS_A[$c]}
+		DST[$c]=127.0.0.1
+		ip netns add "${NS_A[$c]}" || return 1
+		ip -n "${NS_A[$c]}" link set lo up || return 1
+		return 0
+	fi
+	NS_B[$c]=bench-$c-b
+	DST[$c]=10.99.$idx.2
+	DEV_A[$c]=bn${idx}a
+	kind=$(kind_of "$c")
+	case $c in *-l2) mode=l2 ;; esac
+	ip netns add "${NS_A[$c]}" && ip netns add "${NS_B[$c]}" || return 1
+	ip netns exec "${NS_A[$c]}" "$NKB" link "$kind" "bn${idx}a" "bn${idx}b" $mode || return 1
+	ip -n "${NS_A[$c]}" link set "bn${idx}b" netns "${NS_B[$c]}" || return 1
+	ip -n "${NS_A[$c]}" addr add "10.99.$idx.1/24" dev "bn${idx}a" &&
+		ip -n "${NS_B[$c]}" addr add "10.99.$idx.2/24" dev "bn${idx}b" &&
+		ip -n "${NS_A[$c]}" link set lo up && ip -n "${NS_B[$c]}" link set lo up &&
+		ip -n "${NS_A[$c]}" link set "bn${idx}a" up &&
+		ip -n "${NS_B[$c]}" link set "bn${idx}b" up || return 1
+	ip netns exec "${NS_A[$c]}" ping -q -c 1 -W 5 "${DST[$c]}" >/dev/null ||
+		{ log "$c: no ping through the pair"; return 1; }
+}
+
+servers() {
+	local c=$1
+	ip netns exec "${NS_B[$c]}" iperf3 -s -D -p 5201 --pidfile "/run/bench-$c.iperf3.pid" >/dev/null 2>&1 ||
+		return 1
+	ip netns exec "${NS_B[$c]}" "$NKB" rr-server 5202 >/dev/null 2>&1 &
+	sleep 0.5
+}
+
+# One measurement of FIGURE on candidate C; prints name=value pairs.
+m_tcp() {
+	local c=$1 flows=$2 o
+	o=$(ip netns exec "${NS_A[$c]}" iperf3 -c "${DST[$c]}" -p 5201 -t "$SECS" -P "$flows" -f m 2>&1) ||
+		{ log "$c: iperf3 -P $flows failed: $(tail -c 300 <<<"$o")"; return 1; }
+	# The last receiver line: the only stream's, or the [SUM] of all.
+	awk '/ receiver/ { v = $(NF - 2) } END { if (v == "") exit 1; printf "gbps=%.4f\n", v / 1000 }' <<<"$o"
+}
+m_rr() {
+	ip netns exec "${NS_A[$1]}" "$NKB" rr-client "${DST[$1]}" 5202 "$SECS"
+}
+m_udp() {
+	local c=$1 sink=/run/bench-sink.$$ pid tx rx i
+	ip netns exec "${NS_B[$c]}" "$NKB" udp-sink 5203 $((SECS + 10)) >"$sink" 2>&1 &
+	pid=$!
+	for i in $(seq 50); do grep -q ready "$sink" && break; sleep 0.1; done
+	tx=$(ip netns exec "${NS_A[$c]}" "$NKB" udp-flood "${DST[$c]}" 5203 "$SECS") ||
+		{ kill "$pid"; wait "$pid"; log "$c: udp-flood failed"; return 1; }
+	# What is still queued drains; then the sink reports.
+	sleep 0.3
+	kill -TERM "$pid"
+	wait "$pid"
+	rx=$(grep rx_pps "$sink")
+	rm -f "$sink"
+	echo "$tx $rx"
+}
+
+# Programs attached to the sending device while MEASURE runs.
+with_progs() {
+	local c=$1 set=$2 fn=$3 hold=/run/bench-hold.$$ pid i rc=0
+	shift 3
+	ip netns exec "${NS_A[$c]}" "$NKB" hold "$(kind_of "$c")" "${DEV_A[$c]}" "$set" >"$hold" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do grep -q ready "$hold" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if ! grep -q ready "$hold"; then
+		log "$c: attaching $set failed: $(cat "$hold")"
+		kill "$pid" 2>/dev/null
+		wait "$pid"
+		return 1
+	fi
+	"$fn" "$c" "$@" || rc=1
+	kill -TERM "$pid"
+	wait "$pid" || { log "$c: detaching $set failed: $(cat "$hold")"; rc=1; }
+	rm -f "$hold"
+	return "$rc"
+}
+
+# The order of word list $2 in repetition $1: rotated left by $1, and
+# reversed in every other repetition, so that no candidate always runs
+# right after the same other one (netkit2 after netkit, say).
+rotate() {
+	local -a w
+	read -r -a w <<<"$2"
+	local n=${#w[@]} k=$(($1 % ${#w[@]})) i j
+	for ((i = 0; i < n; i++)); do
+		j=$(((i + k) % n))
+		[ $(($1 % 2)) -eq 0 ] && j=$((n - 1 - j))
+		printf '%s ' "${w[$j]}"
+	done
+}
+
+# run REP FIGURE CANDIDATES FN ARGS...: measure FIGURE on each candidate;
+# the outputs' name=value pairs become FIGURE.name rows.
+FAILED=0
+run() {
+	local rep=$1 fig=$2 cands=$3 fn=$4 c out kv t0=$SECONDS
+	shift 4
+	for c in $(rotate "$rep" "$cands"); do
+		if ! out=$("$fn" "$c" "$@"); then
+			FAILED=$((FAILED + 1))
+			continue
+		fi
+		for kv in $out; do
+			[ "${kv#*=}" != "$kv" ] || continue
+			record "$rep" "$fig.${kv%%=*}" "$c" "${kv#*=}"
+		done
+	done
+	log "  $fig: $((SECONDS - t0)) s"
+}
+
+control() {
+	local rep=$1 k out kv
+	for k in $(rotate "$rep" "veth netkit netkit2"); do
+		out=$(ip netns exec bench-cp "$NKB" pairs "$k" "$PAIRS") ||
+			{ FAILED=$((FAILED + 1)); log "pairs $k failed"; continue; }
+		for kv in $out; do record "$rep" "pairs.${kv%%=*}" "$k" "${kv#*=}"; done
+	done
+	for k in $(rotate "$rep" "netkit netkit2"); do
+		out=$(ip netns exec "${NS_A[$k]}" "$NKB" progs "$k" "${DEV_A[$k]}" 63) ||
+			{ FAILED=$((FAILED + 1)); log "progs $k failed"; continue; }
+		for kv in $out; do record "$rep" "progs.${kv%%=*}" "$k" "${kv#*=}"; done
+	done
+}
+
+# perf record the sending process (with the softirq work done in its
+# context, which is most of a pair's receive path) during one measurement.
+profile() {
+	local c=$1 test=$2 data=/run/perf.data rep=$OUT/profile-$1-$2.txt
+	shift 2
+	perf record -q -o "$data" -e cpu-clock -g -- "$@" >/dev/null 2>>"$LOG" ||
+		{ log "$c: perf record failed"; return 1; }
+	perf report -i "$data" --no-children --sort symbol --percent-limit 0.7 \
+		--stdio -g none 2>/dev/null | grep -v -e '^$' -e '^# *$' -e 'Tip:' | head -n 60 >"$rep"
+	rm -f "$data"
+}
+
+profile_all() {
+	local c pid sink=/run/bench-sink.prof i
+	command -v perf >/dev/null || die "no perf in the guest (scripts/prepare installs it)"
+	for c in veth netkit netkit2; do
+		ip netns exec "${NS_B[$c]}" "$NKB" udp-sink 5299 $((SECS + 30)) >"$sink" 2>&1 &
+		pid=$!
+		for i in $(seq 100); do grep -q ready "$sink" && break; sleep 0.1; done
+		profile "$c" udp ip netns exec "${NS_A[$c]}" "$NKB" udp-flood "${DST[$c]}" 5299 "$SECS"
+		kill -TERM "$pid"
+		wait "$pid"
+		profile "$c" tcp ip netns exec "${NS_A[$c]}" iperf3 -c "${DST[$c]}" -p 5201 -t "$SECS" -P 1
+	done
+}
+
+main() {
+	local idx=1 c rep t0
+	t0=$(date +%s)
+	log "kernel $(uname -r), $(nproc) cpus; $REPS repetitions of $SECS s, $PAIRS pairs"
+	insmod "$tree/netkit2.ko" || die "insmod netkit2.ko failed"
+	command -v iperf3 >/dev/null || die "no iperf3 in the guest (scripts/prepare installs it)"
+	for c in $CANDS; do
+		setup "$c" "$idx" || die "$c: setup failed"
+		servers "$c" || die "$c: servers did not start"
+		idx=$((idx + 1))
+	done
+	ip netns add bench-cp || die "netns"
+	if [ "$MODE" = profile ]; then
+		profile_all
+		return
+	fi
+	for ((rep = 1; rep <= REPS; rep++)); do
+		log "repetition $rep/$REPS ($(($(date +%s) - t0)) s)"
+		run "$rep" tcp1 "$CANDS" m_tcp 1
+		run "$rep" tcp4 "$CANDS" m_tcp 4
+		run "$rep" rr "$CANDS" m_rr
+		run "$rep" udp "$CANDS" m_udp
+		for set in pass chain8 redirect; do
+			run "$rep" "udp+$set" "$NKCANDS" with_progs "$set" m_udp
+		done
+		control "$rep"
+	done
+	log "done in $(($(date +%s) - t0)) s, $FAILED failed measurements"
+	dmesg | grep -E 'WARNING|BUG|Oops' >&3 && die "the kernel warned (see dmesg in $LOG)"
+	[ "$FAILED" -eq 0 ]
+}
+
+main

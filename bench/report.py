@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn a benchmark run's raw.tsv into results.md and chart.png.
+
+    bench/report.py DIR [--smoke]
+
+DIR holds raw.tsv (REP FIGURE CANDIDATE VALUE per line, from
+bench/guest.sh) and meta.txt. Each figure is the median over the
+repetitions, with its spread (half the range, in per cent of the median).
+With --smoke the exit status says whether every figure has a positive
+value for every candidate it applies to: the tool works; no figure is
+judged.
+"""
+
+import collections
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+DATA_CANDS = ['lo', 'veth', 'netkit', 'netkit2', 'netkit-l2', 'netkit2-l2']
+NK_CANDS = ['netkit', 'netkit2', 'netkit-l2', 'netkit2-l2']
+CP_KINDS = ['veth', 'netkit', 'netkit2']
+
+# key, title, unit, scale, higher-is-better, candidates, data path
+ROWS = [
+    ('tcp1.gbps', 'TCP stream, 1 flow', 'Gbit/s', 1, True, DATA_CANDS),
+    ('tcp4.gbps', 'TCP stream, 4 flows', 'Gbit/s', 1, True, DATA_CANDS),
+    ('rr.rr_tps', 'TCP request/response', 'trans/s', 1, True, DATA_CANDS),
+    ('rr.rr_p50_us', 'TCP RR latency p50', 'us', 1, False, DATA_CANDS),
+    ('rr.rr_p99_us', 'TCP RR latency p99', 'us', 1, False, DATA_CANDS),
+    ('udp.tx_pps', 'UDP 64 B, sent', 'kpps', 1e-3, True, DATA_CANDS),
+    ('udp.rx_pps', 'UDP 64 B, received', 'kpps', 1e-3, True, DATA_CANDS),
+]
+for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'),
+                    ('redirect', 'redirect prog')):
+    ROWS += [
+        ('udp+%s.tx_pps' % _set, 'UDP 64 B sent, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
+        ('udp+%s.rx_pps' % _set, 'UDP 64 B received, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
+    ]
+CP_ROWS = [
+    ('pairs.create_us', 'create a pair', 'us', 1, False, CP_KINDS),
+    ('pairs.delete_us', 'delete a pair', 'us', 1, False, CP_KINDS),
+    ('pairs.mem_kib', 'memory per device (MemFree)', 'KiB', 1, False, CP_KINDS),
+    ('pairs.slab_kib', 'memory per device (Slab+Percpu)', 'KiB', 1, False, CP_KINDS),
+    ('progs.attach_us', 'attach a program (63 in turn)', 'us', 1, False, ['netkit', 'netkit2']),
+    ('progs.detach_us', 'detach a program (63 in turn)', 'us', 1, False, ['netkit', 'netkit2']),
+]
+# Where netkit2 must be ahead of veth.
+VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps'}
+NK_BAR = 0.98
+
+
+BY_REP = collections.defaultdict(dict)
+
+
+def load(path):
+    vals = collections.defaultdict(list)
+    if not os.path.exists(path):
+        return vals
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip('\n').split('\t')
+            if len(parts) != 4:
+                continue
+            try:
+                v = float(parts[3])
+            except ValueError:
+                continue
+            vals[(parts[1], parts[2])].append(v)
+            BY_REP[(parts[1], parts[2])][parts[0]] = v
+    return vals
+
+
+def stat(vals, key, cand):
+    v = vals.get((key, cand))
+    if not v:
+        return None
+    med = statistics.median(v)
+    spread = (max(v) - min(v)) / 2 / med * 100 if med else 0.0
+    return med, spread, len(v)
+
+
+def fmt(x, scale):
+    x *= scale
+    if x >= 100:
+        return '%.0f' % x
+    if x >= 10:
+        return '%.1f' % x
+    return '%.2f' % x
+
+
+def ratio(vals, key, a, b, higher):
+    """How good a is relative to b (> 1: a is better): the median of the
+    ratios of each repetition, whose measurements of a and b were taken
+    close together in time."""
+    ra, rb = BY_REP.get((key, a), {}), BY_REP.get((key, b), {})
+    rs = [ra[r] / rb[r] if higher else rb[r] / ra[r]
+          for r in ra if r in rb and ra[r] > 0 and rb[r] > 0]
+    if not rs:
+        return None
+    return statistics.median(rs)
+
+
+def ratio_range(key, a, b, higher):
+    ra, rb = BY_REP.get((key, a), {}), BY_REP.get((key, b), {})
+    rs = [ra[r] / rb[r] if higher else rb[r] / ra[r]
+          for r in ra if r in rb and ra[r] > 0 and rb[r] > 0]
+    return (min(rs), max(rs)) if rs else None
+
+
+def verdict(key, a, b, higher, bar, what):
+    """Met, missed, or not decided: the per-repetition ratios fall on both
+    sides of the bar, so the noise is larger than the difference."""
+    rr = ratio_range(key, a, b, higher)
+    if rr is None:
+        return None
+    if rr[0] >= bar:
+        return '%s met' % what
+    if rr[1] < bar:
+        return '**%s missed**' % what
+    return '%s: noise' % what
+
+
+def table(vals, rows, cands, ratios, bars):
+    out = []
+    head = ['figure', 'unit'] + cands + [r[0] for r in ratios]
+    if bars:
+        head.append('bar')
+    out.append('| ' + ' | '.join(head) + ' |')
+    out.append('|' + '---|' * len(head))
+    missing = []
+    for key, title, unit, scale, higher, applies in rows:
+        cells = [title + ('' if higher else ' (lower is better)'), unit]
+        for c in cands:
+            s = stat(vals, key, c)
+            if c not in applies:
+                cells.append('')
+            elif s is None or s[0] <= 0 and higher:
+                cells.append('**missing**')
+                missing.append('%s/%s' % (key, c))
+            else:
+                cells.append('%s ±%.0f%%' % (fmt(s[0], scale), s[1]))
+        verdicts = []
+        for _name, a, b in ratios:
+            r = ratio(vals, key, a, b, higher) if a in applies and b in applies else None
+            cells.append('' if r is None else '%.3f' % r)
+        if bars:
+            for a, b in (('netkit2', 'netkit'), ('netkit2-l2', 'netkit-l2')):
+                v = verdict(key, a, b, higher, NK_BAR, 'L2' if a.endswith('-l2') else 'L3')
+                if v:
+                    verdicts.append(v)
+            if key in VETH_BAR:
+                v = verdict(key, 'netkit2', 'veth', higher, 1.0, 'veth')
+                if v:
+                    verdicts.append(v)
+            cells.append('; '.join(verdicts))
+        out.append('| ' + ' | '.join(cells) + ' |')
+    return out, missing
+
+
+def chart(vals, outdir):
+    """Data-path figures relative to upstream netkit (L3), as a PNG."""
+    gp = shutil.which('gnuplot')
+    if not gp:
+        return 'gnuplot not found: no chart'
+    rows = [r for r in ROWS if r[4]]
+    dat = os.path.join(outdir, 'chart.dat')
+    with open(dat, 'w') as f:
+        f.write('figure ' + ' '.join(DATA_CANDS) + '\n')
+        for key, _t, _u, _s, higher, applies in rows:
+            line = ['"%s"' % key.replace('_', '-')]
+            for c in DATA_CANDS:
+                r = ratio(vals, key, c, 'netkit', higher) if c in applies else None
+                line.append('%.4f' % r if r else '-')
+            f.write(' '.join(line) + '\n')
+    script = '''
+set terminal pngcairo size 1400,620 font ",10"
+set output "%s"
+set title "netkit2 benchmark: each figure relative to upstream netkit (L3) of the same run; higher is better"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set datafile missing "-"
+set key outside right top
+set xtics rotate by -35 scale 0
+set ylabel "relative to netkit"
+set grid ytics
+set yrange [0:*]
+plot for [i=2:%d] "%s" using i:xtic(1) title columnhead(i), 1 with lines dt 2 lc rgb "black" notitle
+''' % (os.path.join(outdir, 'chart.png'), len(DATA_CANDS) + 1, dat)
+    p = subprocess.run([gp], input=script, text=True, capture_output=True)
+    if p.returncode:
+        return 'gnuplot failed: ' + p.stderr.strip()[:300]
+    return None
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    smoke = '--smoke' in sys.argv
+    if len(args) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    outdir = args[0]
+    vals = load(os.path.join(outdir, 'raw.tsv'))
+    meta = ''
+    if os.path.exists(os.path.join(outdir, 'meta.txt')):
+        meta = open(os.path.join(outdir, 'meta.txt')).read().strip()
+    md = ['# netkit2 benchmark', '']
+    md += ['```', meta, '```', ''] if meta else []
+    md += [
+        'Each cell is the median over the repetitions and, after ±, the spread '
+        '(half the range, in per cent of the median). Ratios say how netkit2 '
+        'does relative to the other candidate, > 1 is better for netkit2 '
+        '(for lower-is-better figures the ratio is inverted); each is the '
+        'median of the per-repetition ratios, whose two measurements were '
+        'taken close together. netkit2/netkit compares L3 with L3; the L2 '
+        'pair has its own column. The bar column: L3 and L2 for netkit2 >= '
+        '%.2fx netkit in that mode, veth for netkit2 ahead of veth; a bar is '
+        'met (missed) when the ratio of every repetition is above (below) '
+        'it, "noise" when the repetitions fall on both sides of it.' % NK_BAR,
+        '',
+        '**These figures come from a TCG (software-emulated) guest on a shared '
+        'host: absolute numbers say nothing about real hardware, and only '
+        'ratios within one run mean anything.**', '',
+        '## Data path', '']
+    ratios = [('netkit2/netkit', 'netkit2', 'netkit'),
+              ('netkit2-l2/netkit-l2', 'netkit2-l2', 'netkit-l2'),
+              ('netkit2/veth', 'netkit2', 'veth'),
+              ('netkit2/lo', 'netkit2', 'lo')]
+    t, missing = table(vals, ROWS, DATA_CANDS, ratios, True)
+    md += t
+    md += ['', '## Control plane', '']
+    t, m2 = table(vals, CP_ROWS, CP_KINDS,
+                  [('netkit2/netkit', 'netkit2', 'netkit'),
+                   ('netkit2/veth', 'netkit2', 'veth')], False)
+    md += t
+    missing += m2
+    err = chart(vals, outdir)
+    md += ['', '![relative to netkit](chart.png)' if err is None else '(%s)' % err, '']
+    if missing:
+        md += ['Missing figures: ' + ', '.join(missing), '']
+    with open(os.path.join(outdir, 'results.md'), 'w') as f:
+        f.write('\n'.join(md))
+    print('\n'.join(md))
+    if smoke:
+        if missing:
+            print('bench: smoke run incomplete: ' + ', '.join(missing), file=sys.stderr)
+            return 1
+        if err is not None:
+            print('bench: ' + err, file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
