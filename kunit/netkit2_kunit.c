@@ -17,12 +17,21 @@
  *                   moves, deleting either side, namespace teardown.
  * netkit2_xmit      the transmit path on synthetic frames received by a
  *                   packet_type tap on the peer.
+ * netkit2_progs     the program arrays (netkit2_prog.c) driven directly
+ *                   with real SCHED_CLS programs: positions, errors,
+ *                   revisions, references, owners.
+ * netkit2_verdict   programs on the transmit path: verdicts, chains,
+ *                   both sides, the frame they see, redirects.
  */
 
 #include <kunit/test.h>
+#include <linux/bpf.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/net.h>
@@ -39,6 +48,7 @@
 #include <net/sock.h>
 
 #include "netkit2.h"
+#include "netkit2_kunit.h"
 
 /* A local experimental EtherType: no protocol handler takes it. */
 #define NK2T_ETH_P	ETH_P_802_EX1
@@ -1394,9 +1404,13 @@ static bool nk2t_tap_wait(struct nk2t_tap *tap, unsigned int ms)
 	return wait_for_completion_timeout(&tap->done, msecs_to_jiffies(ms));
 }
 
-/* Transmit one frame to @dest on @ifname, as the stack would. */
-static netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
-			     const char *ifname, const u8 *dest)
+/*
+ * Transmit one frame of EtherType @proto to @dest on @ifname, as the
+ * stack would.
+ */
+static netdev_tx_t nk2t_xmit_proto(struct kunit *test, struct net *net,
+				   const char *ifname, const u8 *dest,
+				   u16 proto)
 {
 	struct net_device *dev;
 	struct sk_buff *skb;
@@ -1417,10 +1431,10 @@ static netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
 	eth = skb_put(skb, ETH_HLEN);
 	ether_addr_copy(eth->h_dest, dest);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
-	eth->h_proto = htons(NK2T_ETH_P);
+	eth->h_proto = htons(proto);
 	memset(skb_put(skb, NK2T_PAYLOAD), 0x5a, NK2T_PAYLOAD);
 	skb->dev = dev;
-	skb->protocol = htons(NK2T_ETH_P);
+	skb->protocol = htons(proto);
 	skb->mark = NK2T_MARK;
 	skb->priority = NK2T_PRIO;
 	skb->tstamp = NK2T_TSTAMP;
@@ -1433,6 +1447,12 @@ static netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
 	local_bh_enable();	/* runs the peer's backlog */
 	dev_put(dev);
 	return ret;
+}
+
+static netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
+			     const char *ifname, const u8 *dest)
+{
+	return nk2t_xmit_proto(test, net, ifname, dest, NK2T_ETH_P);
 }
 
 static void nk2t_stats(struct kunit *test, struct net *net, const char *ifname,
@@ -1686,6 +1706,1002 @@ static struct kunit_suite netkit2_xmit_suite = {
 	.test_cases = netkit2_xmit_cases,
 };
 
+/* --- BPF programs for the program suites ------------------------------ */
+
+/*
+ * Real SCHED_CLS programs, with ids, loaded through the verifier as the
+ * kernel's light skeletons do (kern_sys_bpf(), BPF_PROG_LOAD). It is not
+ * exported to modules without a namespace import that kernels spell
+ * differently: the program suites run with a built-in netkit2, as in
+ * .kunitconfig, and are skipped otherwise.
+ */
+#if IS_BUILTIN(CONFIG_NETKIT2) && IS_ENABLED(CONFIG_BPF_SYSCALL)
+#define NK2T_BPF 1
+
+static void nk2t_prog_put_action(void *prog)
+{
+	bpf_prog_put(prog);
+}
+#endif
+
+/*
+ * Load @insns as a SCHED_CLS program. The test holds one reference,
+ * dropped when it ends; attaching takes another one (nk2t_attach()).
+ */
+static struct bpf_prog *nk2t_prog_load(struct kunit *test,
+				       const struct bpf_insn *insns, u32 cnt)
+{
+#ifdef NK2T_BPF
+	struct bpf_prog *prog;
+	union bpf_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = cnt;
+	attr.license = (unsigned long)"GPL";
+	fd = kern_sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+	KUNIT_ASSERT_GE_MSG(test, fd, 0, "BPF_PROG_LOAD");
+	prog = bpf_prog_get_type_dev(fd, BPF_PROG_TYPE_SCHED_CLS, false);
+	/*
+	 * A kernel thread's last fput() is deferred: finish it here, so
+	 * that from now on the test's reference is the only one.
+	 */
+	close_fd(fd);
+	flush_delayed_fput();
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(prog));
+	err = kunit_add_action_or_reset(test, nk2t_prog_put_action, prog);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_NE(test, prog->aux->id, 0);
+	return prog;
+#else
+	kunit_skip(test, "needs CONFIG_BPF_SYSCALL and a built-in netkit2");
+	return NULL;
+#endif
+}
+
+/* A program that returns @verdict. */
+static struct bpf_prog *nk2t_prog_ret(struct kunit *test, int verdict)
+{
+	const struct bpf_insn insns[] = {
+		BPF_MOV64_IMM(BPF_REG_0, verdict),
+		BPF_EXIT_INSN(),
+	};
+
+	return nk2t_prog_load(test, insns, ARRAY_SIZE(insns));
+}
+
+/* References held on @prog: the test's own one, plus one per array. */
+static s64 nk2t_refs(const struct bpf_prog *prog)
+{
+	return atomic64_read(&prog->aux->refcnt);
+}
+
+static int nk2t_attach(struct net_device *dev, struct bpf_prog *prog,
+		       u32 flags, u32 rel_id, u32 replace_id, u64 revision,
+		       const struct netkit2_owner *owner)
+{
+	struct netkit2_prog_req req = {
+		.prog = prog,
+		.flags = flags,
+		.rel_id = rel_id,
+		.replace_id = replace_id,
+		.expected_revision = revision,
+	};
+	int err;
+
+	if (owner)
+		req.owner = *owner;
+	/* The array takes this reference only on success. */
+	bpf_prog_inc(prog);
+	rtnl_lock();
+	err = netkit2_prog_attach(dev, &req);
+	rtnl_unlock();
+	if (err)
+		bpf_prog_put(prog);
+	return err;
+}
+
+static int nk2t_detach(struct net_device *dev, struct bpf_prog *prog,
+		       u32 prog_id, u32 flags, u32 rel_id, u64 revision)
+{
+	struct netkit2_prog_req req = {
+		.prog = prog,
+		.prog_id = prog_id,
+		.flags = flags,
+		.rel_id = rel_id,
+		.expected_revision = revision,
+	};
+	int err;
+
+	rtnl_lock();
+	err = netkit2_prog_detach(dev, &req);
+	rtnl_unlock();
+	return err;
+}
+
+static u64 nk2t_revision(struct net_device *dev)
+{
+	u64 rev;
+
+	rtnl_lock();
+	rev = netkit2_prog_revision(dev);
+	rtnl_unlock();
+	return rev;
+}
+
+/* --- netkit2_progs: the program arrays -------------------------------- */
+
+/*
+ * A device for the array logic alone: allocated as netkit2 allocates its
+ * devices, never registered. Its programs are released and the device
+ * freed when the test ends.
+ */
+static void nk2t_pdev_free(void *dev)
+{
+	rtnl_lock();
+	netkit2_prog_release_all(dev);
+	rtnl_unlock();
+	free_netdev(dev);
+}
+
+static struct net_device *nk2t_pdev(struct kunit *test)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev(sizeof(struct netkit2), "nk2e%d", NET_NAME_ENUM,
+			   netkit2_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	err = kunit_add_action_or_reset(test, nk2t_pdev_free, dev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return dev;
+}
+
+/*
+ * Programs named by letters: A, B, C, ... are attached (in that order)
+ * before the request under test, X is the program the request attaches,
+ * Z one that is never attached.
+ */
+#define NK2T_SET	8
+
+struct nk2t_set {
+	struct bpf_prog	*prog[NK2T_SET];
+	unsigned int	n;		/* attached first */
+	struct bpf_prog	*x, *z;
+};
+
+static void nk2t_set_make(struct kunit *test, struct net_device *dev,
+			  struct nk2t_set *set, unsigned int n)
+{
+	unsigned int i;
+
+	KUNIT_ASSERT_LE(test, n, NK2T_SET);
+	memset(set, 0, sizeof(*set));
+	set->n = n;
+	for (i = 0; i < n; i++) {
+		set->prog[i] = nk2t_prog_ret(test, NETKIT2_NEXT);
+		KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set->prog[i], 0, 0, 0, 0,
+						  NULL), 0);
+	}
+	set->x = nk2t_prog_ret(test, NETKIT2_NEXT);
+	set->z = nk2t_prog_ret(test, NETKIT2_NEXT);
+}
+
+static struct bpf_prog *nk2t_set_prog(const struct nk2t_set *set, char c)
+{
+	if (c == 'X')
+		return set->x;
+	if (c == 'Z')
+		return set->z;
+	if (c >= 'A' && c < 'A' + set->n)
+		return set->prog[c - 'A'];
+	return NULL;
+}
+
+static u32 nk2t_set_id(const struct nk2t_set *set, char c)
+{
+	struct bpf_prog *prog = nk2t_set_prog(set, c);
+
+	return prog ? prog->aux->id : 0;
+}
+
+/* The device's programs as letters ('?' for a stranger). */
+static void nk2t_order(struct net_device *dev, const struct nk2t_set *set,
+		       char *buf, size_t size)
+{
+	const struct netkit2_progs *progs;
+	unsigned int i, j, n = 0;
+	char c;
+
+	rtnl_lock();
+	progs = netkit2_progs_rtnl(dev);
+	for (i = 0; progs && i < progs->count && n + 1 < size; i++) {
+		c = '?';
+		for (j = 0; j < set->n; j++)
+			if (progs->prog[i] == set->prog[j])
+				c = 'A' + j;
+		if (progs->prog[i] == set->x)
+			c = 'X';
+		if (progs->prog[i] == set->z)
+			c = 'Z';
+		buf[n++] = c;
+	}
+	/* An empty array is not kept. */
+	if (progs && !progs->count)
+		buf[n++] = '!';
+	rtnl_unlock();
+	buf[n] = '\0';
+}
+
+#define NK2T_EXPECT_ORDER(test, dev, set, want) do {			\
+	char __buf[NETKIT2_PROGS_MAX + 2];				\
+	nk2t_order(dev, set, __buf, sizeof(__buf));			\
+	KUNIT_EXPECT_STREQ(test, __buf, want);				\
+} while (0)
+
+/* Each program holds the test's reference and one per array it is in. */
+static void nk2t_expect_refs(struct kunit *test, const struct nk2t_set *set,
+			     const char *attached)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, nk2t_refs(set->prog[i]),
+				    strchr(attached, 'A' + i) ? 2 : 1,
+				    "references on %c", 'A' + i);
+	KUNIT_EXPECT_EQ_MSG(test, nk2t_refs(set->x),
+			    strchr(attached, 'X') ? 2 : 1, "references on X");
+	KUNIT_EXPECT_EQ_MSG(test, nk2t_refs(set->z), 1, "references on Z");
+}
+
+#define NK2T_F_R	NETKIT2_F_REPLACE
+#define NK2T_F_B	NETKIT2_F_BEFORE
+#define NK2T_F_A	NETKIT2_F_AFTER
+
+struct nk2t_attach_case {
+	const char	*name;
+	unsigned int	n;		/* A, B, C, ... attached first */
+	u32		flags;
+	char		rel;		/* anchor: a letter or 0 */
+	char		replace;	/* REPLACE target: a letter or 0 */
+	char		prog;		/* attached: X, or one already there */
+	int		err;
+	const char	*order;		/* after a successful request */
+};
+
+static const struct nk2t_attach_case nk2t_attach_cases[] = {
+	{ "empty: appended", 0, 0, 0, 0, 'X', 0, "X" },
+	{ "no rule: appended", 3, 0, 0, 0, 'X', 0, "ABCX" },
+	{ "before, no anchor: the front", 3, NK2T_F_B, 0, 0, 'X', 0, "XABC" },
+	{ "after, no anchor: the back", 3, NK2T_F_A, 0, 0, 'X', 0, "ABCX" },
+	{ "before, no anchor, empty", 0, NK2T_F_B, 0, 0, 'X', 0, "X" },
+	{ "after, no anchor, empty", 0, NK2T_F_A, 0, 0, 'X', 0, "X" },
+	{ "before the first", 3, NK2T_F_B, 'A', 0, 'X', 0, "XABC" },
+	{ "before the middle", 3, NK2T_F_B, 'B', 0, 'X', 0, "AXBC" },
+	{ "before the last", 3, NK2T_F_B, 'C', 0, 'X', 0, "ABXC" },
+	{ "after the first", 3, NK2T_F_A, 'A', 0, 'X', 0, "AXBC" },
+	{ "after the middle", 3, NK2T_F_A, 'B', 0, 'X', 0, "ABXC" },
+	{ "after the last", 3, NK2T_F_A, 'C', 0, 'X', 0, "ABCX" },
+	{ "replace the first", 3, NK2T_F_R, 0, 'A', 'X', 0, "XBC" },
+	{ "replace the middle", 3, NK2T_F_R, 0, 'B', 'X', 0, "AXC" },
+	{ "replace the last", 3, NK2T_F_R, 0, 'C', 'X', 0, "ABX" },
+	{ "replace the only one", 1, NK2T_F_R, 0, 'A', 'X', 0, "X" },
+	{ "replace, before its successor", 3, NK2T_F_R | NK2T_F_B, 'C', 'B',
+	  'X', 0, "AXC" },
+	{ "replace, after its predecessor", 3, NK2T_F_R | NK2T_F_A, 'A', 'B',
+	  'X', 0, "AXC" },
+	{ "replace, before another", 3, NK2T_F_R | NK2T_F_B, 'C', 'A', 'X',
+	  -ERANGE },
+	{ "replace, after another", 3, NK2T_F_R | NK2T_F_A, 'A', 'C', 'X',
+	  -ERANGE },
+	/* BEFORE alone names the front (-1), AFTER the back (count). */
+	{ "replace the first, before, no anchor", 3, NK2T_F_R | NK2T_F_B, 0,
+	  'A', 'X', -ERANGE },
+	{ "replace the last, after, no anchor", 3, NK2T_F_R | NK2T_F_A, 0, 'C',
+	  'X', -ERANGE },
+	{ "before and after, no anchor", 3, NK2T_F_B | NK2T_F_A, 0, 0, 'X',
+	  -ERANGE },
+	{ "before and after, no anchor, empty", 0, NK2T_F_B | NK2T_F_A, 0, 0,
+	  'X', -ERANGE },
+	{ "before and after one anchor", 3, NK2T_F_B | NK2T_F_A, 'B', 0, 'X',
+	  -ERANGE },
+	{ "before a program not attached", 3, NK2T_F_B, 'Z', 0, 'X', -ENOENT },
+	{ "after a program not attached", 3, NK2T_F_A, 'Z', 0, 'X', -ENOENT },
+	{ "before a program, empty", 0, NK2T_F_B, 'Z', 0, 'X', -ENOENT },
+	{ "anchor without before or after", 3, 0, 'B', 0, 'X', -EINVAL },
+	{ "replace a program not attached", 3, NK2T_F_R, 0, 'Z', 'X',
+	  -ENOENT },
+	{ "replace, empty", 0, NK2T_F_R, 0, 'Z', 'X', -ENOENT },
+	{ "replace without a target", 3, NK2T_F_R, 0, 0, 'X', -EINVAL },
+	{ "already attached", 3, 0, 0, 0, 'B', -EEXIST },
+	{ "already attached, before another", 3, NK2T_F_B, 'A', 0, 'C',
+	  -EEXIST },
+	{ "replace by itself", 3, NK2T_F_R, 0, 'B', 'B', -EEXIST },
+};
+
+static void nk2t_attach_case_desc(const struct nk2t_attach_case *c,
+				  char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_attach, nk2t_attach_cases, nk2t_attach_case_desc);
+
+static void netkit2_progs_attach(struct kunit *test)
+{
+	const struct nk2t_attach_case *c = test->param_value;
+	struct net_device *dev = nk2t_pdev(test);
+	char before[NK2T_SET + 1] = "";
+	struct nk2t_set set;
+	u64 rev;
+	int err;
+
+	nk2t_set_make(test, dev, &set, c->n);
+	nk2t_order(dev, &set, before, sizeof(before));
+	rev = nk2t_revision(dev);
+	KUNIT_EXPECT_EQ(test, rev, 1ULL + c->n);
+
+	err = nk2t_attach(dev, nk2t_set_prog(&set, c->prog), c->flags,
+			  nk2t_set_id(&set, c->rel),
+			  nk2t_set_id(&set, c->replace), 0, NULL);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (err) {
+		/* A rejected request changes nothing. */
+		NK2T_EXPECT_ORDER(test, dev, &set, before);
+		KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev);
+		nk2t_expect_refs(test, &set, before);
+		return;
+	}
+	NK2T_EXPECT_ORDER(test, dev, &set, c->order);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 1);
+	/* The replaced program's reference is gone with it. */
+	nk2t_expect_refs(test, &set, c->order);
+}
+
+struct nk2t_detach_case {
+	const char	*name;
+	unsigned int	n;		/* A, B, C, ... attached first */
+	char		prog;		/* detached by id: a letter or 0 */
+	bool		by_prog;	/* ... by the program itself */
+	u32		flags;
+	char		rel;		/* anchor: a letter or 0 */
+	int		err;
+	const char	*order;		/* after a successful request */
+};
+
+static const struct nk2t_detach_case nk2t_detach_cases[] = {
+	{ "by id, the first", 3, 'A', false, 0, 0, 0, "BC" },
+	{ "by id, the middle", 3, 'B', false, 0, 0, 0, "AC" },
+	{ "by id, the last", 3, 'C', false, 0, 0, 0, "AB" },
+	{ "by id, the only one", 1, 'A', false, 0, 0, 0, "" },
+	{ "by program, the middle", 3, 'B', true, 0, 0, 0, "AC" },
+	{ "no rule: the last", 3, 0, false, 0, 0, 0, "AB" },
+	{ "before, no anchor: the first", 3, 0, false, NK2T_F_B, 0, 0, "BC" },
+	{ "after, no anchor: the last", 3, 0, false, NK2T_F_A, 0, 0, "AB" },
+	{ "before an anchor", 3, 0, false, NK2T_F_B, 'C', 0, "AC" },
+	{ "after an anchor", 3, 0, false, NK2T_F_A, 'A', 0, "AC" },
+	{ "before the first: the first", 3, 0, false, NK2T_F_B, 'A', 0, "BC" },
+	{ "after the last: the last", 3, 0, false, NK2T_F_A, 'C', 0, "AB" },
+	{ "by id, before its successor", 3, 'B', false, NK2T_F_B, 'C', 0,
+	  "AC" },
+	{ "by id, after its predecessor", 3, 'B', false, NK2T_F_A, 'A', 0,
+	  "AC" },
+	{ "by id, before another", 3, 'A', false, NK2T_F_B, 'C', -ERANGE },
+	{ "by id, after another", 3, 'C', false, NK2T_F_A, 'A', -ERANGE },
+	{ "by id, the first, before, no anchor", 3, 'A', false, NK2T_F_B, 0,
+	  -ERANGE },
+	{ "by id, the last, after, no anchor", 3, 'C', false, NK2T_F_A, 0,
+	  -ERANGE },
+	{ "before and after, no anchor", 3, 0, false, NK2T_F_B | NK2T_F_A, 0,
+	  -ERANGE },
+	{ "by id, not attached", 3, 'Z', false, 0, 0, -ENOENT },
+	{ "by program, not attached", 3, 'Z', true, 0, 0, -ENOENT },
+	{ "before a program not attached", 3, 0, false, NK2T_F_B, 'Z',
+	  -ENOENT },
+	{ "anchor without before or after", 3, 0, false, 0, 'B', -EINVAL },
+	{ "replace", 3, 'B', false, NK2T_F_R, 0, -EINVAL },
+	{ "empty", 0, 0, false, 0, 0, -ENOENT },
+	{ "empty, by id", 0, 'Z', false, 0, 0, -ENOENT },
+};
+
+static void nk2t_detach_case_desc(const struct nk2t_detach_case *c,
+				  char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_detach, nk2t_detach_cases, nk2t_detach_case_desc);
+
+static void netkit2_progs_detach(struct kunit *test)
+{
+	const struct nk2t_detach_case *c = test->param_value;
+	struct net_device *dev = nk2t_pdev(test);
+	char before[NK2T_SET + 1] = "";
+	struct nk2t_set set;
+	u64 rev;
+	int err;
+
+	nk2t_set_make(test, dev, &set, c->n);
+	nk2t_order(dev, &set, before, sizeof(before));
+	rev = nk2t_revision(dev);
+
+	if (c->by_prog)
+		err = nk2t_detach(dev, nk2t_set_prog(&set, c->prog), 0,
+				  c->flags, nk2t_set_id(&set, c->rel), 0);
+	else
+		err = nk2t_detach(dev, NULL, nk2t_set_id(&set, c->prog),
+				  c->flags, nk2t_set_id(&set, c->rel), 0);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (err) {
+		NK2T_EXPECT_ORDER(test, dev, &set, before);
+		KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev);
+		nk2t_expect_refs(test, &set, before);
+		return;
+	}
+	NK2T_EXPECT_ORDER(test, dev, &set, c->order);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 1);
+	nk2t_expect_refs(test, &set, c->order);
+}
+
+/* Revisions count changes from 1; expected_revision guards each. */
+static void netkit2_progs_revision(struct kunit *test)
+{
+	struct net_device *dev = nk2t_pdev(test);
+	struct nk2t_set set;
+
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), 1ULL);
+	nk2t_set_make(test, dev, &set, 2);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), 3ULL);
+
+	/* A stale revision is refused before anything else is looked at. */
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.x, 0, 0, 0, 2, NULL),
+			-ESTALE);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.prog[0], 0, 0, 0, 2, NULL),
+			-ESTALE);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.x, 0, 0, 0, 4, NULL),
+			-ESTALE);
+	KUNIT_EXPECT_EQ(test, nk2t_detach(dev, NULL, set.prog[0]->aux->id,
+					  0, 0, 2), -ESTALE);
+	KUNIT_EXPECT_EQ(test, nk2t_detach(dev, NULL, set.z->aux->id, 0, 0, 2),
+			-ESTALE);
+	/* Failures do not count. */
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.prog[1], 0, 0, 0, 0, NULL),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, nk2t_detach(dev, NULL, set.z->aux->id, 0, 0, 0),
+			-ENOENT);
+	NK2T_EXPECT_ORDER(test, dev, &set, "AB");
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), 3ULL);
+
+	/* The current revision, or 0 for any. */
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.x, NK2T_F_B, 0, 0, 3, NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), 4ULL);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.z, NK2T_F_R, 0,
+					  set.prog[1]->aux->id, 4, NULL), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), 5ULL);
+	NK2T_EXPECT_ORDER(test, dev, &set, "XAZ");
+	KUNIT_EXPECT_EQ(test, nk2t_detach(dev, set.x, 0, 0, 0, 5), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_detach(dev, NULL, 0, NK2T_F_A, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), 7ULL);
+	NK2T_EXPECT_ORDER(test, dev, &set, "A");
+
+	/* Emptying the device counts; releasing an empty one does not. */
+	rtnl_lock();
+	netkit2_prog_release_all(dev);
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), 8ULL);
+	KUNIT_EXPECT_NULL(test, netkit2_progs_rtnl(dev));
+	netkit2_prog_release_all(dev);
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), 8ULL);
+	rtnl_unlock();
+	nk2t_expect_refs(test, &set, "");
+}
+
+/* NETKIT2_PROGS_MAX programs and no more; a full list still replaces. */
+static void netkit2_progs_full(struct kunit *test)
+{
+	struct bpf_prog *prog[NETKIT2_PROGS_MAX], *extra, *last;
+	struct net_device *dev = nk2t_pdev(test);
+	const struct netkit2_progs *progs;
+	unsigned int i;
+	u64 rev;
+
+	for (i = 0; i < NETKIT2_PROGS_MAX; i++) {
+		prog[i] = nk2t_prog_ret(test, NETKIT2_NEXT);
+		KUNIT_ASSERT_EQ(test, nk2t_attach(dev, prog[i], 0, 0, 0, 0,
+						  NULL), 0);
+	}
+	extra = nk2t_prog_ret(test, NETKIT2_NEXT);
+	rev = nk2t_revision(dev);
+
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, extra, 0, 0, 0, 0, NULL),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, extra, NK2T_F_B, 0, 0, 0,
+					  NULL), -ERANGE);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, extra, NK2T_F_A,
+					  prog[10]->aux->id, 0, 0, NULL),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(extra), 1);
+
+	/* Replacing keeps the count. */
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, extra, NK2T_F_R, 0,
+					  prog[5]->aux->id, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(prog[5]), 1);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(extra), 2);
+
+	/* One out, one in: at the back, slot NETKIT2_PROGS_MAX - 1. */
+	KUNIT_EXPECT_EQ(test, nk2t_detach(dev, NULL, prog[0]->aux->id, 0, 0,
+					  0), 0);
+	last = nk2t_prog_ret(test, NETKIT2_NEXT);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, last, NK2T_F_A,
+					  prog[NETKIT2_PROGS_MAX - 1]->aux->id,
+					  0, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, prog[0], 0, 0, 0, 0, NULL),
+			-ERANGE);
+
+	rtnl_lock();
+	progs = netkit2_progs_rtnl(dev);
+	KUNIT_EXPECT_EQ(test, progs->count, NETKIT2_PROGS_MAX);
+	KUNIT_EXPECT_PTR_EQ(test, progs->prog[0], prog[1]);
+	KUNIT_EXPECT_PTR_EQ(test, progs->prog[4], extra);
+	KUNIT_EXPECT_PTR_EQ(test, progs->prog[NETKIT2_PROGS_MAX - 1], last);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 3);
+}
+
+/* Programs attached by a socket go when it does; the others stay. */
+static void netkit2_progs_owner(struct kunit *test)
+{
+	struct net *other = nk2t_new_net(test);
+	const struct netkit2_owner own[] = {
+		{ &init_net, 0x7e570001 },
+		{ &init_net, 0x7e570002 },
+		{ other, 0x7e570001 },	/* the same port id elsewhere */
+	};
+	struct net_device *dev = nk2t_pdev(test);
+	struct netkit2 *nk = netkit2_priv(dev);
+	/* A: own[0], B: nobody, C: own[1], D: own[0], E: own[2] */
+	const int by[] = { 0, -1, 1, 0, 2 };
+	struct nk2t_set set;
+	unsigned int i;
+	bool found;
+	u64 rev;
+
+	nk2t_set_make(test, dev, &set, 0);
+	for (i = 0; i < ARRAY_SIZE(by); i++) {
+		set.prog[i] = nk2t_prog_ret(test, NETKIT2_NEXT);
+		set.n++;
+		KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set.prog[i], NK2T_F_A,
+						  0, 0, 0,
+						  by[i] < 0 ? NULL : &own[by[i]]),
+				0);
+	}
+	rev = nk2t_revision(dev);
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, nk->owned, 4U);
+	KUNIT_EXPECT_FALSE(test, list_empty(&nk->owned_node));
+	KUNIT_EXPECT_TRUE(test, netkit2_prog_release_owner(dev, &own[0]));
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
+	/* Nothing left of that owner: no change, no new revision. */
+	KUNIT_EXPECT_FALSE(test, netkit2_prog_release_owner(dev, &own[0]));
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
+	KUNIT_EXPECT_EQ(test, nk->owned, 2U);
+	rtnl_unlock();
+	NK2T_EXPECT_ORDER(test, dev, &set, "BCE");
+	nk2t_expect_refs(test, &set, "BCE");
+
+	rtnl_lock();
+	KUNIT_EXPECT_TRUE(test, netkit2_prog_release_owner(dev, &own[2]));
+	KUNIT_EXPECT_TRUE(test, netkit2_prog_release_owner(dev, &own[1]));
+	/* Only unowned programs left: off the socket-release list. */
+	KUNIT_EXPECT_EQ(test, nk->owned, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&nk->owned_node));
+	found = false;
+	for (i = 0; i < 2; i++)
+		found |= netkit2_prog_release_owner(dev, &own[i]);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 3);
+	rtnl_unlock();
+	NK2T_EXPECT_ORDER(test, dev, &set, "B");
+	nk2t_expect_refs(test, &set, "B");
+
+	/* An owned program attached again puts the device back on it. */
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.prog[0], 0, 0, 0, 0,
+					  &own[1]), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, nk->owned, 1U);
+	KUNIT_EXPECT_FALSE(test, list_empty(&nk->owned_node));
+	rtnl_unlock();
+}
+
+/* Everything goes at once, the owned programs and the others. */
+static void netkit2_progs_release(struct kunit *test)
+{
+	const struct netkit2_owner own = { &init_net, 0x7e570003 };
+	struct net_device *dev = nk2t_pdev(test);
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct nk2t_set set;
+	u64 rev;
+
+	nk2t_set_make(test, dev, &set, 3);
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.x, NK2T_F_B, 0, 0, 0, &own),
+			0);
+	rev = nk2t_revision(dev);
+	nk2t_expect_refs(test, &set, "ABCX");
+
+	rtnl_lock();
+	KUNIT_EXPECT_FALSE(test, list_empty(&nk->owned_node));
+	netkit2_prog_release_all(dev);
+	KUNIT_EXPECT_NULL(test, netkit2_progs_rtnl(dev));
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
+	KUNIT_EXPECT_EQ(test, nk->owned, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&nk->owned_node));
+	rtnl_unlock();
+	nk2t_expect_refs(test, &set, "");
+}
+
+/*
+ * Deleting a pair puts the programs of both sides and leaves nothing on
+ * the socket-release list.
+ */
+static void netkit2_progs_dellink(struct kunit *test)
+{
+	const struct netkit2_owner own = { &init_net, 0x7e570004 };
+	struct bpf_prog *a, *b, *c;
+	struct net_device *dev, *peer;
+	struct netkit2 *nk, *pnk, *it;
+	bool listed = false;
+
+	a = nk2t_prog_ret(test, NETKIT2_NEXT);
+	b = nk2t_prog_ret(test, NETKIT2_NEXT);
+	c = nk2t_prog_ret(test, NETKIT2_NEXT);
+	nk2t_create(test, "nk2d0", "nk2d0p", NETKIT2_L2,
+		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	rtnl_lock();
+	dev = nk2t_get(test, &init_net, "nk2d0");
+	peer = nk2t_get(test, &init_net, "nk2d0p");
+	rtnl_unlock();
+	nk = netkit2_priv(dev);
+	pnk = netkit2_priv(peer);
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, a, 0, 0, 0, 0, &own), 0);
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, b, 0, 0, 0, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, nk2t_attach(peer, c, 0, 0, 0, 0, &own), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(a) + nk2t_refs(b) + nk2t_refs(c), 6);
+
+	KUNIT_ASSERT_EQ(test, nk2t_dellink(test, "nk2d0"), 0);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(a), 1);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(b), 1);
+	KUNIT_EXPECT_EQ(test, nk2t_refs(c), 1);
+	/* Only compared: both devices may be freed by now. */
+	rtnl_lock();
+	list_for_each_entry(it, &netkit2_owned_devs, owned_node)
+		listed |= it == nk || it == pnk;
+	rtnl_unlock();
+	KUNIT_EXPECT_FALSE(test, listed);
+}
+
+static struct kunit_case netkit2_progs_cases[] = {
+	KUNIT_CASE_PARAM(netkit2_progs_attach, nk2t_attach_gen_params),
+	KUNIT_CASE_PARAM(netkit2_progs_detach, nk2t_detach_gen_params),
+	KUNIT_CASE(netkit2_progs_revision),
+	KUNIT_CASE(netkit2_progs_full),
+	KUNIT_CASE(netkit2_progs_owner),
+	KUNIT_CASE(netkit2_progs_release),
+	KUNIT_CASE(netkit2_progs_dellink),
+	{}
+};
+
+static struct kunit_suite netkit2_progs_suite = {
+	.name = "netkit2_progs",
+	.init = nk2t_init,
+	.exit = nk2t_exit,
+	.test_cases = netkit2_progs_cases,
+};
+
+/* --- netkit2_verdict: programs on the transmit path ------------------- */
+
+static void nk2t_attach_to(struct kunit *test, struct net *net,
+			   const char *ifname, struct bpf_prog *prog)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = nk2t_get(test, net, ifname);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, prog, 0, 0, 0, 0, NULL), 0);
+}
+
+/* A pair nk2v<n> / nk2v<n>p, both up, with a tap on the peer. */
+static struct nk2t_tap *nk2t_vpair(struct kunit *test, const char *dev,
+				   const char *peer, u8 *peer_mac)
+{
+	nk2t_create(test, dev, peer, NETKIT2_L2, NETKIT2_SCRUB_DEFAULT,
+		    NETKIT2_SCRUB_DEFAULT);
+	nk2t_open(test, &init_net, dev);
+	nk2t_open(test, &init_net, peer);
+	nk2t_mac_of(test, &init_net, peer, peer_mac);
+	return nk2t_tap_add(test, &init_net, peer);
+}
+
+static void nk2t_set_policy(struct kunit *test, const char *ifname,
+			    int policy)
+{
+	struct nk2t_req *req = nk2t_changelink(test, ifname);
+
+	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, policy);
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+}
+
+/* One frame from @ifname: delivered to @tap, or dropped and counted. */
+static void nk2t_expect_verdict(struct kunit *test, const char *ifname,
+				const u8 *mac, struct nk2t_tap *tap,
+				bool deliver)
+{
+	struct rtnl_link_stats64 st0, st;
+	netdev_tx_t ret;
+
+	nk2t_stats(test, &init_net, ifname, &st0);
+	ret = nk2t_xmit(test, &init_net, ifname, mac);
+	nk2t_stats(test, &init_net, ifname, &st);
+	if (deliver) {
+		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
+		KUNIT_EXPECT_TRUE(test, nk2t_tap_wait(tap, 2000));
+		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets + 1);
+		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped);
+	} else {
+		KUNIT_EXPECT_EQ(test, ret, NET_XMIT_DROP);
+		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
+		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets);
+		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped + 1);
+	}
+	reinit_completion(&tap->done);
+	tap->count = 0;
+}
+
+struct nk2t_verdict_case {
+	const char	*name;
+	int		policy;
+	unsigned int	n;
+	int		verdict[3];	/* of the programs, in run order */
+	bool		deliver;
+};
+
+static const struct nk2t_verdict_case nk2t_verdict_cases[] = {
+	{ "next", NETKIT2_PASS, 1, { NETKIT2_NEXT }, true },
+	{ "pass", NETKIT2_PASS, 1, { NETKIT2_PASS }, true },
+	{ "drop", NETKIT2_PASS, 1, { NETKIT2_DROP }, false },
+	{ "redirect without a target", NETKIT2_PASS, 1, { NETKIT2_REDIRECT },
+	  false },
+	{ "unknown 1", NETKIT2_PASS, 1, { 1 }, false },
+	{ "unknown 3", NETKIT2_PASS, 1, { 3 }, false },
+	{ "unknown 42", NETKIT2_PASS, 1, { 42 }, false },
+	{ "unknown -2", NETKIT2_PASS, 1, { -2 }, false },
+	{ "next, drop", NETKIT2_PASS, 2, { NETKIT2_NEXT, NETKIT2_DROP },
+	  false },
+	{ "pass, drop", NETKIT2_PASS, 2, { NETKIT2_PASS, NETKIT2_DROP }, true },
+	{ "drop, pass", NETKIT2_PASS, 2, { NETKIT2_DROP, NETKIT2_PASS },
+	  false },
+	{ "next, next, pass", NETKIT2_PASS, 3,
+	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_PASS }, true },
+	{ "next, next, next", NETKIT2_PASS, 3,
+	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_NEXT }, true },
+	{ "next, next, drop", NETKIT2_PASS, 3,
+	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_DROP }, false },
+	{ "next over blackhole", NETKIT2_DROP, 1, { NETKIT2_NEXT }, true },
+	{ "pass over blackhole", NETKIT2_DROP, 1, { NETKIT2_PASS }, true },
+};
+
+static void nk2t_verdict_case_desc(const struct nk2t_verdict_case *c,
+				   char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk2t_verdict, nk2t_verdict_cases, nk2t_verdict_case_desc);
+
+static void netkit2_verdict_chain(struct kunit *test)
+{
+	const struct nk2t_verdict_case *c = test->param_value;
+	struct rtnl_link_stats64 st;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+	unsigned int i;
+
+	tap = nk2t_vpair(test, "nk2v0", "nk2v0p", mac);
+	if (c->policy != NETKIT2_PASS)
+		nk2t_set_policy(test, "nk2v0", c->policy);
+	for (i = 0; i < c->n; i++)
+		nk2t_attach_to(test, &init_net, "nk2v0",
+			       nk2t_prog_ret(test, c->verdict[i]));
+	nk2t_expect_verdict(test, "nk2v0", mac, tap, c->deliver);
+	nk2t_stats(test, &init_net, "nk2v0p", &st);
+	KUNIT_EXPECT_EQ(test, st.rx_packets, c->deliver ? 1ULL : 0ULL);
+}
+
+/* Each side runs its own programs, on what it transmits. */
+static void netkit2_verdict_sides(struct kunit *test)
+{
+	struct nk2t_tap *tap, *ptap;
+	u8 mac[ETH_ALEN], pmac[ETH_ALEN];
+
+	tap = nk2t_vpair(test, "nk2v1", "nk2v1p", mac);
+	ptap = nk2t_tap_add(test, &init_net, "nk2v1");
+	nk2t_mac_of(test, &init_net, "nk2v1", pmac);
+	nk2t_attach_to(test, &init_net, "nk2v1p",
+		       nk2t_prog_ret(test, NETKIT2_DROP));
+	nk2t_expect_verdict(test, "nk2v1", mac, tap, true);
+	nk2t_expect_verdict(test, "nk2v1p", pmac, ptap, false);
+
+	nk2t_attach_to(test, &init_net, "nk2v1",
+		       nk2t_prog_ret(test, NETKIT2_DROP));
+	nk2t_expect_verdict(test, "nk2v1", mac, tap, false);
+}
+
+/* Without programs the policy decides again. */
+static void netkit2_verdict_detach(struct kunit *test)
+{
+	struct net_device *dev;
+	struct bpf_prog *prog;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	tap = nk2t_vpair(test, "nk2v2", "nk2v2p", mac);
+	nk2t_set_policy(test, "nk2v2", NETKIT2_DROP);
+	prog = nk2t_prog_ret(test, NETKIT2_PASS);
+	nk2t_attach_to(test, &init_net, "nk2v2", prog);
+	nk2t_expect_verdict(test, "nk2v2", mac, tap, true);
+
+	rtnl_lock();
+	dev = nk2t_get(test, &init_net, "nk2v2");
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, nk2t_detach(dev, prog, 0, 0, 0, 0), 0);
+	nk2t_expect_verdict(test, "nk2v2", mac, tap, false);
+	nk2t_set_policy(test, "nk2v2", NETKIT2_PASS);
+	nk2t_expect_verdict(test, "nk2v2", mac, tap, true);
+}
+
+/*
+ * The program sees the frame from its Ethernet header: it passes frames
+ * of EtherType NK2T_ETH_P and drops the others.
+ */
+static void netkit2_verdict_sees_frame(struct kunit *test)
+{
+	const struct bpf_insn insns[] = {
+		BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_1,
+			    offsetof(struct __sk_buff, data)),
+		BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1,
+			    offsetof(struct __sk_buff, data_end)),
+		BPF_MOV64_IMM(BPF_REG_0, NETKIT2_DROP),
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ETH_HLEN),
+		BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 3),
+		BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_2,
+			    offsetof(struct ethhdr, h_proto)),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_4,
+			    (__force u16)htons(NK2T_ETH_P), 1),
+		BPF_MOV64_IMM(BPF_REG_0, NETKIT2_PASS),
+		BPF_EXIT_INSN(),
+	};
+	struct rtnl_link_stats64 st;
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	tap = nk2t_vpair(test, "nk2v3", "nk2v3p", mac);
+	nk2t_attach_to(test, &init_net, "nk2v3",
+		       nk2t_prog_load(test, insns, ARRAY_SIZE(insns)));
+	nk2t_expect_verdict(test, "nk2v3", mac, tap, true);
+
+	KUNIT_EXPECT_EQ(test, nk2t_xmit_proto(test, &init_net, "nk2v3", mac,
+					      NK2T_ETH_P + 1), NET_XMIT_DROP);
+	nk2t_stats(test, &init_net, "nk2v3", &st);
+	KUNIT_EXPECT_EQ(test, st.tx_packets, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.tx_dropped, 1ULL);
+}
+
+/* A program that calls bpf_redirect(@ifindex, @flags) and returns. */
+static struct bpf_prog *nk2t_prog_redirect(struct kunit *test, int ifindex,
+					   u32 flags)
+{
+	const struct bpf_insn insns[] = {
+		BPF_MOV64_IMM(BPF_REG_1, ifindex),
+		BPF_MOV64_IMM(BPF_REG_2, flags),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect),
+		BPF_EXIT_INSN(),
+	};
+
+	return nk2t_prog_load(test, insns, ARRAY_SIZE(insns));
+}
+
+static int nk2t_ifindex(struct kunit *test, const char *ifname)
+{
+	int ifindex;
+
+	rtnl_lock();
+	ifindex = nk2t_get(test, &init_net, ifname)->ifindex;
+	rtnl_unlock();
+	return ifindex;
+}
+
+/*
+ * bpf_redirect(ifindex, 0) transmits on the target: the frame leaves
+ * through the second pair; BPF_F_INGRESS makes the target receive it.
+ * Neither reaches the first pair's peer.
+ */
+static void nk2t_redirect(struct kunit *test, bool ingress)
+{
+	struct rtnl_link_stats64 st;
+	struct nk2t_tap *tap, *out;
+	u8 mac[ETH_ALEN], omac[ETH_ALEN];
+
+	tap = nk2t_vpair(test, "nk2v4", "nk2v4p", mac);
+	out = nk2t_vpair(test, "nk2v5", "nk2v5p", omac);
+	if (ingress)
+		out = nk2t_tap_add(test, &init_net, "nk2v5");
+	nk2t_attach_to(test, &init_net, "nk2v4",
+		       nk2t_prog_redirect(test, nk2t_ifindex(test, "nk2v5"),
+					  ingress ? BPF_F_INGRESS : 0));
+
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2v4", omac),
+			NETDEV_TX_OK);
+	KUNIT_ASSERT_TRUE(test, nk2t_tap_wait(out, 2000));
+	KUNIT_EXPECT_STREQ(test, out->dev->name, ingress ? "nk2v5" : "nk2v5p");
+	KUNIT_EXPECT_EQ(test, out->len, NK2T_PAYLOAD);
+	KUNIT_EXPECT_TRUE(test, out->mac_at_eth);
+	KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
+
+	nk2t_stats(test, &init_net, "nk2v4", &st);
+	KUNIT_EXPECT_EQ(test, st.tx_packets, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.tx_dropped, 0ULL);
+	nk2t_stats(test, &init_net, "nk2v4p", &st);
+	KUNIT_EXPECT_EQ(test, st.rx_packets, 0ULL);
+	nk2t_stats(test, &init_net, "nk2v5", &st);
+	KUNIT_EXPECT_EQ(test, st.tx_packets, ingress ? 0ULL : 1ULL);
+}
+
+static void netkit2_verdict_redirect_egress(struct kunit *test)
+{
+	nk2t_redirect(test, false);
+}
+
+static void netkit2_verdict_redirect_ingress(struct kunit *test)
+{
+	nk2t_redirect(test, true);
+}
+
+/* A target that does not exist: dropped and counted. */
+static void netkit2_verdict_redirect_missing(struct kunit *test)
+{
+	struct nk2t_tap *tap;
+	u8 mac[ETH_ALEN];
+
+	tap = nk2t_vpair(test, "nk2v6", "nk2v6p", mac);
+	nk2t_attach_to(test, &init_net, "nk2v6",
+		       nk2t_prog_redirect(test, 0x7ffffff0, 0));
+	nk2t_expect_verdict(test, "nk2v6", mac, tap, false);
+}
+
+static struct kunit_case netkit2_verdict_cases[] = {
+	KUNIT_CASE_PARAM(netkit2_verdict_chain, nk2t_verdict_gen_params),
+	KUNIT_CASE(netkit2_verdict_sides),
+	KUNIT_CASE(netkit2_verdict_detach),
+	KUNIT_CASE(netkit2_verdict_sees_frame),
+	KUNIT_CASE(netkit2_verdict_redirect_egress),
+	KUNIT_CASE(netkit2_verdict_redirect_ingress),
+	KUNIT_CASE(netkit2_verdict_redirect_missing),
+	{}
+};
+
+static struct kunit_suite netkit2_verdict_suite = {
+	.name = "netkit2_verdict",
+	.init = nk2t_init,
+	.exit = nk2t_exit,
+	.test_cases = netkit2_verdict_cases,
+};
+
 kunit_test_suites(&netkit2_policy_suite, &netkit2_newlink_suite,
 		  &netkit2_changelink_suite, &netkit2_lifecycle_suite,
-		  &netkit2_xmit_suite);
+		  &netkit2_xmit_suite, &netkit2_progs_suite,
+		  &netkit2_verdict_suite);
