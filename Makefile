@@ -37,15 +37,19 @@ modules: $(PROBE_H)
 
 probes: $(PROBE_H)
 
-$(PROBE_H): $(wildcard $(SRCDIR)/probes/*.c) $(SRCDIR)/probes/Kbuild \
-	    $(SRCDIR)/probes/gen.sh
+# Export probes (probes/*.sym) read the kernel's list of exported symbols.
+SYMVERS	:= $(wildcard $(KDIR)/Module.symvers)
+
+$(PROBE_H): $(wildcard $(SRCDIR)/probes/*.c) $(wildcard $(SRCDIR)/probes/*.sym) \
+	    $(SRCDIR)/probes/Kbuild $(SRCDIR)/probes/gen.sh $(SYMVERS)
 	@rm -rf $(GENDIR)/$(KDIR_ID)/probes
 	@mkdir -p $(GENDIR)/$(KDIR_ID)/probes
 	@cp $(SRCDIR)/probes/*.c $(SRCDIR)/probes/Kbuild $(GENDIR)/$(KDIR_ID)/probes/
 	@echo "  PROBE   $(KDIR)"
 	@$(MAKE) -k -C $(KDIR) M=$(GENDIR)/$(KDIR_ID)/probes \
 		$(addsuffix .o,$(PROBES)) >$(GENDIR)/$(KDIR_ID)/probes.log 2>&1 || true
-	@$(SRCDIR)/probes/gen.sh $(GENDIR)/$(KDIR_ID)/probes $(SRCDIR)/probes >$@.tmp
+	@$(SRCDIR)/probes/gen.sh $(GENDIR)/$(KDIR_ID)/probes $(SRCDIR)/probes \
+		$(SYMVERS) >$@.tmp
 	@mv $@.tmp $@
 	@grep -h '^#define NETKIT2_HAVE' $@ | sed 's/^#define /  HAVE    /;s/ 1$$//'
 
