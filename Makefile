@@ -8,6 +8,7 @@
 #   make tools                                    netkit2ctl + test BPF objects
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
+#   make check-patched                            lease tests on a patched kernel
 
 NETKIT2_VERSION := 0.1.0
 
@@ -28,7 +29,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
 .PHONY: all modules probes clean install uninstall iproute2 tools \
-	dkms-install dkms-uninstall check version
+	dkms-install dkms-uninstall check check-patched version
 
 all: modules
 
@@ -109,3 +110,7 @@ dkms-uninstall:
 
 check:
 	$(SRCDIR)/scripts/check
+
+# Rx queue leasing on a kernel with patches/ applied (not part of check).
+check-patched:
+	$(SRCDIR)/scripts/check-patched
