@@ -9,6 +9,7 @@
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
 #   make bench                                    the benchmark (7.3 VM)
+#   make check-patched                            lease tests on a patched kernel
 
 NETKIT2_VERSION := 0.1.0
 
@@ -29,7 +30,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
 .PHONY: all modules probes clean install uninstall iproute2 tools \
-	dkms-install dkms-uninstall check bench version
+	dkms-install dkms-uninstall check check-patched bench version
 
 all: modules
 
@@ -38,15 +39,19 @@ modules: $(PROBE_H)
 
 probes: $(PROBE_H)
 
-$(PROBE_H): $(wildcard $(SRCDIR)/probes/*.c) $(SRCDIR)/probes/Kbuild \
-	    $(SRCDIR)/probes/gen.sh
+# Export probes (probes/*.sym) read the kernel's list of exported symbols.
+SYMVERS	:= $(wildcard $(KDIR)/Module.symvers)
+
+$(PROBE_H): $(wildcard $(SRCDIR)/probes/*.c) $(wildcard $(SRCDIR)/probes/*.sym) \
+	    $(SRCDIR)/probes/Kbuild $(SRCDIR)/probes/gen.sh $(SYMVERS)
 	@rm -rf $(GENDIR)/$(KDIR_ID)/probes
 	@mkdir -p $(GENDIR)/$(KDIR_ID)/probes
 	@cp $(SRCDIR)/probes/*.c $(SRCDIR)/probes/Kbuild $(GENDIR)/$(KDIR_ID)/probes/
 	@echo "  PROBE   $(KDIR)"
 	@$(MAKE) -k -C $(KDIR) M=$(GENDIR)/$(KDIR_ID)/probes \
 		$(addsuffix .o,$(PROBES)) >$(GENDIR)/$(KDIR_ID)/probes.log 2>&1 || true
-	@$(SRCDIR)/probes/gen.sh $(GENDIR)/$(KDIR_ID)/probes $(SRCDIR)/probes >$@.tmp
+	@$(SRCDIR)/probes/gen.sh $(GENDIR)/$(KDIR_ID)/probes $(SRCDIR)/probes \
+		$(SYMVERS) >$@.tmp
 	@mv $@.tmp $@
 	@grep -h '^#define NETKIT2_HAVE' $@ | sed 's/^#define /  HAVE    /;s/ 1$$//'
 
@@ -111,3 +116,7 @@ check:
 # Loopback, veth, netkit and netkit2 compared in one 7.3 guest (bench/README.md).
 bench:
 	$(SRCDIR)/bench/run
+
+# Rx queue leasing on a kernel with patches/ applied (not part of check).
+check-patched:
+	$(SRCDIR)/scripts/check-patched

@@ -151,6 +151,32 @@ nk2_copy_tree() {
 
 nk2_is_trixie_kernel() { [ "$1" = "$NK2_TRIXIE_KVER" ]; }
 
+# The netdevsim source of KVER's kernel, for kernels that do not ship the
+# module but whose queue-create core the lease tests need a physical
+# device for: printed as a directory, extracted once from the cached
+# linux-source package. Nothing printed (status 1) for other kernels.
+nk2_nsim_src() {
+	local kver=$1 deb f ver dir tmp series
+	nk2_is_trixie_kernel "$kver" || return 1
+	series=${kver%%.*}.$(echo "$kver" | cut -d. -f2)
+	deb=
+	for f in "$NK2_APT_TRIXIE/archives/linux-source-${series}_"*_all.deb; do
+		[ -e "$f" ] && deb=$f
+	done
+	[ -n "$deb" ] || return 1
+	ver=$(dpkg-deb -f "$deb" Version)
+	dir=$NETKIT2_CACHE/src/netdevsim-$ver
+	if [ ! -f "$dir/Makefile" ]; then
+		tmp=$(mktemp -d "$NETKIT2_CACHE/src/.netdevsim.XXXXXX")
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./usr/src/linux-source-$series.tar.xz" |
+			tar -xJ -C "$tmp" "linux-source-$series/drivers/net/netdevsim" || { rm -rf "$tmp"; return 1; }
+		rm -rf "$dir"
+		mv "$tmp/linux-source-$series/drivers/net/netdevsim" "$dir"
+		rm -rf "$tmp"
+	fi
+	printf '%s\n' "$dir"
+}
+
 # Root filesystem a kernel's guest boots on, and where its image is.
 nk2_guest_root() {
 	if nk2_is_trixie_kernel "$1"; then printf '%s\n' "$NK2_TRIXIE_ROOT"; else printf '/\n'; fi

@@ -57,6 +57,31 @@ void netkit2_init_priv(struct net_device *dev, bool primary,
 int netkit2_genl_init(void);
 void netkit2_genl_exit(void);
 
+/* netkit2_lease.c */
+#ifdef NETKIT2_HAVE_QUEUE_CREATE
+extern const struct netdev_queue_mgmt_ops netkit2_queue_mgmt_ops;
+#endif
+#ifdef NETKIT2_HAVE_QUEUE_LEASE
+int netkit2_lease_init(void);
+void netkit2_lease_exit(void);
+void netkit2_lease_dev_init(struct net_device *dev);
+int netkit2_xdp(struct net_device *dev, struct netdev_bpf *bpf);
+int netkit2_xsk_wakeup(struct net_device *dev, u32 queue_id, u32 flags);
+#else
+static inline int netkit2_lease_init(void)
+{
+	return 0;
+}
+
+static inline void netkit2_lease_exit(void)
+{
+}
+
+static inline void netkit2_lease_dev_init(struct net_device *dev)
+{
+}
+#endif
+
 /* netkit2_rtnl.c */
 extern struct rtnl_link_ops netkit2_link_ops;
 

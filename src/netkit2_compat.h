@@ -20,6 +20,14 @@
 #include <net/netdev_lock.h>
 #endif
 
+/*
+ * Rx queue leasing needs both the queue-create core (compile probe) and
+ * the lease teardown exported to modules (export probe, patches/).
+ */
+#if defined(NETKIT2_HAVE_QUEUE_CREATE) && defined(NETKIT2_HAVE_QUEUE_LEASE_SYMS)
+#define NETKIT2_HAVE_QUEUE_LEASE 1
+#endif
+
 #ifndef NETKIT2_HAVE_ETH_SKB_PULL_MAC
 static inline struct ethhdr *eth_skb_pull_mac(struct sk_buff *skb)
 {

@@ -145,6 +145,7 @@ static int netkit2_stop(struct net_device *dev)
 static int netkit2_init(struct net_device *dev)
 {
 	netdev_lockdep_set_classes(dev);
+	netkit2_lease_dev_init(dev);
 	return 0;
 }
 
@@ -242,6 +243,10 @@ static const struct net_device_ops netkit2_netdev_ops = {
 	.ndo_get_peer_dev	= netkit2_get_peer_dev,
 	.ndo_get_stats64	= netkit2_get_stats64,
 	.ndo_features_check	= passthru_features_check,
+#ifdef NETKIT2_HAVE_QUEUE_LEASE
+	.ndo_bpf		= netkit2_xdp,
+	.ndo_xsk_wakeup		= netkit2_xsk_wakeup,
+#endif
 };
 
 bool netkit2_is_netkit2(const struct net_device *dev)
@@ -303,6 +308,9 @@ void netkit2_setup(struct net_device *dev)
 
 	dev->netdev_ops = &netkit2_netdev_ops;
 	dev->ethtool_ops = &netkit2_ethtool_ops;
+#ifdef NETKIT2_HAVE_QUEUE_CREATE
+	dev->queue_mgmt_ops = &netkit2_queue_mgmt_ops;
+#endif
 
 	dev->features |= offloads;
 	dev->hw_features = offloads;

@@ -17,9 +17,12 @@ static int __init netkit2_module_init(void)
 
 	BUILD_BUG_ON(IFLA_NETKIT2_MAX < IFLA_NETKIT2_PAIRING);
 
-	err = rtnl_link_register(&netkit2_link_ops);
+	err = netkit2_lease_init();
 	if (err)
 		return err;
+	err = rtnl_link_register(&netkit2_link_ops);
+	if (err)
+		goto err_lease;
 	err = netkit2_genl_init();
 	if (err)
 		goto err_link;
@@ -27,6 +30,8 @@ static int __init netkit2_module_init(void)
 
 err_link:
 	rtnl_link_unregister(&netkit2_link_ops);
+err_lease:
+	netkit2_lease_exit();
 	return err;
 }
 
@@ -38,6 +43,8 @@ static void __exit netkit2_module_exit(void)
 {
 	netkit2_genl_exit();
 	rtnl_link_unregister(&netkit2_link_ops);
+	/* Last: the devices just deleted have ended their leases through it. */
+	netkit2_lease_exit();
 }
 
 module_init(netkit2_module_init);

@@ -1,0 +1,377 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Rx queue leasing: the netdev family's queue-create to netkit2 devices.
+
+What is expected depends on what the running kernel has, found out at run
+time: no queue-create at all (6.x), queue-create without the lease teardown
+exported to modules (stock 7.x: netkit2 refuses with a message), or both
+(7.x with patches/: netkit2 leases). The physical device is netdevsim; tests
+that need one skip where it cannot be loaded.
+"""
+
+import errno
+import json
+import os
+import random
+import time
+
+import genl
+import nl
+from genl import (NETDEV_CMD_QUEUE_CREATE, NETDEV_CMD_QUEUE_GET, QUEUE_TYPE_RX,
+                  QUEUE_TYPE_TX)
+from harness import test, sh, Skip, Fail, kind_links
+
+NSIM_BUS = '/sys/bus/netdevsim'
+
+
+def kernel_exports(sym):
+    """Whether the running kernel exports SYM to modules (kallsyms has
+    __ksymtab_SYM); checked against a symbol every kernel exports."""
+    with open('/proc/kallsyms') as f:
+        names = {ln.split()[2] for ln in f if '__ksymtab_' in ln}
+    if '__ksymtab_netif_set_real_num_rx_queues' not in names:
+        raise Fail('cannot read exports from /proc/kallsyms')
+    return '__ksymtab_' + sym in names
+
+
+def netdev_family():
+    with genl.Genl() as g:
+        return g.family('netdev')
+
+
+def has_queue_create():
+    f = netdev_family()
+    return f is not None and NETDEV_CMD_QUEUE_CREATE in f[1]
+
+
+def can_lease(t):
+    """Built-in netkit leases wherever the kernel has queue-create; the
+    module also needs the lease teardown exported (patches/)."""
+    if not has_queue_create():
+        return False
+    return t.kind == 'netkit' or (kernel_exports('netdev_rx_queue_unlease') and
+                                  kernel_exports('dev_get_min_mp_channel_count'))
+
+
+# The messages of each kind's own refusals (the rest come from the core).
+MSG = {
+    'netkit': {'primary': 'netkit can only lease against the peer device',
+               'limit': 'netkit maximum queue limit reached'},
+    'netkit2': {'primary': 'netkit2 leases queues only to the peer of a pair',
+                'limit': 'netkit2 device has all of its 2 rx queues in use (numrxqueues)'},
+}
+
+
+def ename(r):
+    """errno name of R; Python calls 95 ENOTSUP, the kernel EOPNOTSUPP."""
+    return 'EOPNOTSUPP' if r.errno == errno.EOPNOTSUPP else r.ename
+
+
+def ns_arg(ns):
+    return '-n %s ' % ns if ns else ''
+
+
+def ifindex(name, ns=None):
+    p = sh('ip %s-j link show dev %s' % (ns_arg(ns), name))
+    if p.returncode:
+        return None
+    return json.loads(p.stdout)[0]['ifindex']
+
+
+def rx_queues(name, ns=None):
+    p = sh('%sls /sys/class/net/%s/queues' %
+           ('ip netns exec %s ' % ns if ns else '', name), check=True)
+    return len([q for q in p.stdout.split() if q.startswith('rx-')])
+
+
+def load_nsim():
+    """The kernel's netdevsim, else the one scripts/check built from the
+    kernel's source into tests/.nsim (with its dependencies)."""
+    if sh('modprobe netdevsim').returncode == 0:
+        return
+    ko = os.path.join(os.path.dirname(os.path.abspath(__file__)), '.nsim', 'netdevsim.ko')
+    if not os.path.exists(ko):
+        return
+    deps = sh('modinfo -F depends %s' % ko).stdout.strip()
+    for d in filter(None, deps.split(',')):
+        sh('modprobe %s' % d)
+    p = sh('insmod %s' % ko)
+    if p.returncode:
+        raise Fail('insmod %s: %s' % (ko, p.stderr.strip()))
+
+
+class Nsim:
+    """A netdevsim device with one port and NQ queues; removed on exit."""
+
+    def __init__(self, nq=4):
+        self.nq = nq
+        self.id = None
+        self.name = None
+
+    def __enter__(self):
+        if not os.path.isdir(NSIM_BUS):
+            load_nsim()
+        if not os.path.isdir(NSIM_BUS):
+            raise Skip('netdevsim cannot be loaded on this kernel')
+        self.id = random.randint(1000, 60000)
+        with open(NSIM_BUS + '/new_device', 'w') as f:
+            f.write('%d 1 %d' % (self.id, self.nq))
+        d = '%s/devices/netdevsim%d/net' % (NSIM_BUS, self.id)
+        for _ in range(100):
+            if os.path.isdir(d) and os.listdir(d):
+                break
+            time.sleep(0.1)
+        # udev may still rename the port: take the name once it is stable.
+        sh('udevadm settle -t 10')
+        prev = None
+        for _ in range(50):
+            self.name = os.listdir(d)[0]
+            if self.name == prev and ifindex(self.name) is not None:
+                break
+            prev = self.name
+            time.sleep(0.2)
+        # queue-get answers only for devices that are up.
+        sh('ip link set %s up' % self.name, check=True)
+        return self
+
+    def remove(self):
+        if self.id is not None:
+            with open(NSIM_BUS + '/del_device', 'w') as f:
+                f.write('%d' % self.id)
+            self.id = None
+
+    def __exit__(self, *a):
+        self.remove()
+
+
+def create(fid, dev, lease_dev, queue, ns=None, lease_ns_id=None, **kw):
+    with genl.Genl(ns) as g:
+        return g.do(fid, NETDEV_CMD_QUEUE_CREATE,
+                    genl.queue_create_attrs(ifindex(dev, ns), ifindex(lease_dev) if
+                                            isinstance(lease_dev, str) else lease_dev,
+                                            queue, netns_id=lease_ns_id, **kw))
+
+
+def queue_get(fid, dev, qid, ns=None):
+    with genl.Genl(ns) as g:
+        return g.do(fid, NETDEV_CMD_QUEUE_GET,
+                    [nl.u32(genl.NETDEV_A_QUEUE_IFINDEX, ifindex(dev, ns)),
+                     nl.u32(genl.NETDEV_A_QUEUE_ID, qid),
+                     nl.u32(genl.NETDEV_A_QUEUE_TYPE, QUEUE_TYPE_RX)])
+
+
+def phys_lease(fid, dev, qid):
+    """The lease queue-get reports for rx queue QID of physical DEV (the
+    core reports it on the physical side only), or None."""
+    r = queue_get(fid, dev, qid)
+    if r.errno:
+        raise Fail('queue-get %s rx %d: %s %s' % (dev, qid, r.ename, r.msg))
+    return genl.queue_lease(r)
+
+
+def new_single(t, name, numrx=4):
+    with nl.NL() as n:
+        r = n.newlink(t.kind, name=t.dev(name), numrx=numrx, pairing=nl.SINGLE)
+    t.require(r.errno == 0, 'create single %s' % name, r)
+
+
+def new_pair(t, name, peer, numrx=4):
+    with nl.NL() as n:
+        r = n.newlink(t.kind, name=t.dev(name), numrx=numrx,
+                      peer={'name': peer, 'numrx': numrx})
+    t.require(r.errno == 0, 'create pair %s/%s' % (name, peer), r)
+
+
+@test('lease: queue-create reaches netkit2 where the kernel has it')
+def _(t):
+    f = netdev_family()
+    new_single(t, 'nkl0')
+    if f is None or NETDEV_CMD_QUEUE_CREATE not in f[1]:
+        # 6.x: no queue-create; a request is refused by the family itself.
+        if f is not None:
+            r = create(f[0], 'nkl0', 'lo', 0)
+            t.eq(ename(r), 'EOPNOTSUPP', 'queue-create without the operation')
+        t.eq(rx_queues('nkl0'), 1, 'rx queues of nkl0 after the request')
+        t.note('kernel has no queue-create (netdev family %s)' %
+               ('absent' if f is None else 'without it'))
+        return
+    # The core asks the device first: a netkit2 device implements the
+    # operation, so the request gets as far as the lease device.
+    r = create(f[0], 'nkl0', 'lo', 0)
+    t.eq((ename(r), r.msg), ('EINVAL', 'Lease device is a virtual device'),
+         'queue-create leasing from lo')
+    t.eq(rx_queues('nkl0'), 1, 'rx queues of nkl0 after the request')
+
+
+@test('lease: without the exported lease teardown queue-create is refused with a message',
+      needs=('module',))
+def _(t):
+    if not has_queue_create():
+        raise Skip('kernel has no queue-create')
+    if kernel_exports('netdev_rx_queue_unlease'):
+        raise Skip('kernel exports the lease teardown (leasing tests apply)')
+    f = netdev_family()
+    with Nsim() as ns:
+        new_single(t, 'nkl1')
+        r = create(f[0], 'nkl1', ns.name, 1)
+        t.eq(ename(r), 'EOPNOTSUPP', 'queue-create errno')
+        t.check(r.msg and 'netdev_rx_queue_unlease' in r.msg and 'patches/' in r.msg,
+                'extack names the missing export and patches/', r.msg)
+        t.eq(rx_queues('nkl1'), 1, 'no rx queue added to nkl1')
+        t.eq(phys_lease(f[0], ns.name, 1), None,
+             'physical queue 1 not leased')
+        with nl.NL() as n:
+            t.eq(n.dellink('nkl1').errno, 0, 'delete nkl1')
+
+
+def need_lease(t):
+    if not can_lease(t):
+        raise Skip('kernel cannot lease queues to modules (no queue-create or no exports)')
+    return netdev_family()[0]
+
+
+@test('lease: single device and pair peer lease queues, ids from 1, queue-get both ways')
+def _(t):
+    fid = need_lease(t)
+    p = t.ns('lease')
+    with Nsim(8) as ns:
+        new_single(t, 'nkl2', numrx=3)
+        for want, q in ((1, 2), (2, 3)):
+            r = create(fid, 'nkl2', ns.name, q)
+            t.eq(ename(r), 'OK', 'lease nsim queue %d to nkl2' % q)
+            t.eq(genl.u32_of(genl.reply_attrs(r)[genl.NETDEV_A_QUEUE_ID]), want,
+                 'queue id for nsim queue %d' % q)
+        t.eq(rx_queues('nkl2'), 3, 'nkl2 has 3 rx queues')
+        sh('ip link set nkl2 up', check=True)
+        for q, en in ((1, 'OK'), (2, 'OK'), (3, 'EINVAL')):
+            t.eq(queue_get(fid, 'nkl2', q).ename, en, 'queue-get nkl2 rx %d' % q)
+        for q, want in ((2, 1), (3, 2)):
+            got = phys_lease(fid, ns.name, q)
+            t.eq(got, {'ifindex': ifindex('nkl2'), 'queue': want, 'netns_id': None},
+                 'nsim queue %d leased to nkl2 queue %d' % (q, want))
+        t.eq(phys_lease(fid, ns.name, 1), None, 'nsim queue 1 not leased')
+
+        new_pair(t, 'nkl3', 'nkl3p')
+        r = create(fid, 'nkl3p', ns.name, 4)
+        t.eq(ename(r), 'OK', 'lease nsim queue 4 to the peer nkl3p')
+        sh('ip link set nkl3p netns %s' % p, check=True)
+        sh('ip -n %s link set nkl3p up' % p, check=True)
+        t.eq(queue_get(fid, 'nkl3p', 1, ns=p).ename, 'OK',
+             'queue-get nkl3p rx 1 in its netns after the move')
+        got = phys_lease(fid, ns.name, 4)
+        t.check(got and got['netns_id'] is not None and got['queue'] == 1 and
+                got['ifindex'] == ifindex('nkl3p', p),
+                'nsim queue 4 leased to nkl3p queue 1 in another netns', got)
+        with nl.NL() as n:
+            n.dellink('nkl2')
+            n.dellink('nkl3')
+        for q in (3, 4):
+            t.eq(phys_lease(fid, ns.name, q), None,
+                 'nsim queue %d free after the netkit2 devices are gone' % q)
+
+
+@test('lease: rejected queue-create requests change nothing')
+def _(t):
+    fid = need_lease(t)
+    with Nsim(4) as ns:
+        new_single(t, 'nkl4', numrx=2)
+        new_pair(t, 'nkl5', 'nkl5p')
+        t.eq(ename(create(fid, 'nkl4', ns.name, 1)), 'OK', 'first lease')
+        cases = [
+            ('double lease', ('nkl4', ns.name, 1, {}), 'EBUSY',
+             'Device queue in use due to queue leasing'),
+            ('out-of-range queue', ('nkl5p', ns.name, 4, {}), 'ERANGE', None),
+            ('lease from a virtual device', ('nkl5p', 'nkl4', 0, {}), 'EINVAL',
+             'Lease device is a virtual device'),
+            ('primary of a pair', ('nkl5', ns.name, 2, {}), 'EOPNOTSUPP',
+             MSG[t.kind]['primary']),
+            ('numrxqueues limit', ('nkl4', ns.name, 2, {}), 'EINVAL',
+             MSG[t.kind]['limit']),
+            ('tx queue type', ('nkl5p', ns.name, 2, {'qtype': QUEUE_TYPE_TX}), 'EINVAL', None),
+        ]
+        for what, (dev, lease, q, kw), en, msg in cases:
+            r = create(fid, dev, lease, q, **kw)
+            t.eq(ename(r), en, '%s: errno' % what)
+            if msg is not None:
+                t.eq(r.msg, msg, '%s: extack' % what)
+        t.eq((rx_queues('nkl4'), rx_queues('nkl5'), rx_queues('nkl5p')), (2, 1, 1),
+             'rx queues after the rejections')
+        for q in (2, 3):
+            t.eq(phys_lease(fid, ns.name, q), None,
+                 'nsim queue %d not leased' % q)
+
+
+@test('lease: removing the physical device deletes the netkit2 devices leasing from it')
+def _(t):
+    fid = need_lease(t)
+    p = t.ns('lphys')
+    ns = Nsim(4).__enter__()
+    try:
+        new_single(t, 'nkl6')
+        new_pair(t, 'nkl7', 'nkl7p')
+        new_single(t, 'nkl8')
+        t.eq(ename(create(fid, 'nkl6', ns.name, 1)), 'OK', 'lease to nkl6')
+        t.eq(ename(create(fid, 'nkl6', ns.name, 2)), 'OK', 'second lease to nkl6')
+        t.eq(ename(create(fid, 'nkl7p', ns.name, 3)), 'OK', 'lease to nkl7p')
+        sh('ip link set nkl7p netns %s' % p, check=True)
+        t0 = time.time()
+        ns.remove()
+        t.check(time.time() - t0 < 20, 'netdevsim removal does not hang')
+    finally:
+        ns.__exit__()
+    t.eq(ifindex('nkl6'), None, 'nkl6 deleted with the physical device')
+    t.eq(ifindex('nkl7'), None, 'primary nkl7 deleted with its peer')
+    t.eq(ifindex('nkl7p', p), None, 'peer nkl7p deleted in its netns')
+    t.check(ifindex('nkl8') is not None, 'nkl8 (no lease) still there')
+    t.eq(sorted(x['ifname'] for x in kind_links(None, (t.kind,))), ['nkl8'],
+         '%s devices left' % t.kind)
+
+
+@test('lease: deleting the netns of a leasing peer ends its lease')
+def _(t):
+    fid = need_lease(t)
+    p = t.ns('lnetns')
+    with Nsim(2) as ns:
+        new_pair(t, 'nkl9', 'nkl9p')
+        t.eq(ename(create(fid, 'nkl9p', ns.name, 1)), 'OK', 'lease to nkl9p')
+        sh('ip link set nkl9p netns %s' % p, check=True)
+        sh('ip netns del %s' % p, check=True)
+        for _ in range(50):
+            if phys_lease(fid, ns.name, 1) is None:
+                break
+            time.sleep(0.2)
+        t.eq(phys_lease(fid, ns.name, 1), None,
+             'nsim queue 1 free after the netns is gone')
+        t.eq(ifindex('nkl9'), None, 'primary deleted with the peer')
+
+
+def ynl_cli():
+    """The kernel's ynl CLI and netdev spec, where the run provides them
+    (NETKIT2_YNL=.../tools/net/ynl/pyynl/cli.py, NETKIT2_YNL_SPEC=...)."""
+    cli, spec = os.environ.get('NETKIT2_YNL'), os.environ.get('NETKIT2_YNL_SPEC')
+    if not cli or not spec or not os.path.exists(cli) or not os.path.exists(spec):
+        raise Skip('no ynl CLI in this run (NETKIT2_YNL, NETKIT2_YNL_SPEC)')
+    return 'python3 %s --spec %s --no-schema --output-json' % (cli, spec)
+
+
+@test('lease: the kernel\'s ynl CLI gets the same answer from queue-create')
+def _(t):
+    if not has_queue_create():
+        raise Skip('kernel has no queue-create')
+    ynl = ynl_cli()
+    with Nsim(2) as ns:
+        new_single(t, 'nkl10')
+        req = ('{"ifindex": %d, "type": "rx", "lease": {"ifindex": %d, '
+               '"queue": {"type": "rx", "id": 1}}}' % (ifindex('nkl10'), ifindex(ns.name)))
+        p = sh("%s --do queue-create --json '%s'" % (ynl, req))
+        if can_lease(t):
+            t.eq(p.returncode, 0, 'ynl queue-create exit status')
+            t.eq(p.stdout.strip(), '{"id": 1}', 'ynl queue-create reply')
+            p = sh("%s --do queue-get --json '{\"ifindex\": %d, \"type\": \"rx\", \"id\": 1}'" %
+                   (ynl, ifindex(ns.name)))
+            t.check('"lease"' in p.stdout and '"ifindex": %d' % ifindex('nkl10') in p.stdout,
+                    'ynl queue-get of the physical queue shows the lease', p.stdout + p.stderr)
+        else:
+            t.eq(p.returncode, 1, 'ynl queue-create exit status')
+            t.check('netdev_rx_queue_unlease' in p.stdout + p.stderr,
+                    'ynl prints the refusal message', p.stdout + p.stderr)
+            t.eq(rx_queues('nkl10'), 1, 'no rx queue added')
