@@ -87,6 +87,17 @@ static __always_inline void netkit2_bpf_ctx_leave(struct netkit2_bpf_ctx *c)
 #endif
 }
 
+/*
+ * Flags bpf_redirect_peer() and bpf_redirect_neigh() leave in
+ * bpf_redirect_info::flags next to the user's ones. The kernel keeps
+ * them private to net/core/filter.c (an anonymous enum, not in any
+ * header); the values are the same in 6.1, 6.12 and 7.3. NEXTHOP says
+ * that bpf_redirect_info::nh holds the caller's next hop.
+ */
+#define NETKIT2_BPF_F_NEIGH	BIT(16)
+#define NETKIT2_BPF_F_PEER	BIT(17)
+#define NETKIT2_BPF_F_NEXTHOP	BIT(18)
+
 static inline struct bpf_redirect_info *netkit2_redirect_info(void)
 {
 #ifdef NETKIT2_HAVE_BPF_NET_CTX

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * netkit2: the ordered programs of a device, and the redirect verdict.
+ * netkit2: the ordered programs of a device.
  *
  * Each device of a pair owns the programs its transmit path runs. The
  * control path (RTNL held) never edits the published array: it builds the
@@ -23,7 +23,6 @@
 
 #include <linux/bpf.h>
 #include <linux/filter.h>
-#include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
@@ -320,40 +319,4 @@ void netkit2_prog_release_all(struct net_device *dev)
 	for (i = 0; i < old->count; i++)
 		bpf_prog_put(old->prog[i]);
 	kfree(old);
-}
-
-/*
- * Carry out a program's NETKIT2_REDIRECT: bpf_redirect(ifindex, flags) left
- * the target in the redirect state. The skb has been prepared for the peer
- * (skb->dev is the peer) and its data starts at the mac header. Egress
- * queues it on the target, BPF_F_INGRESS makes the target receive it. Any
- * other form (peer or neighbour redirects) and targets without an Ethernet
- * header are refused: false, and the skb is still the caller's.
- */
-bool netkit2_redirect(struct sk_buff *skb)
-{
-	struct bpf_redirect_info *ri = netkit2_redirect_info();
-	u32 ifindex = ri->tgt_index;
-	u32 flags = ri->flags;
-	struct net_device *to;
-
-	ri->tgt_index = 0;
-	ri->flags = 0;
-	if (flags & ~BPF_F_INGRESS)
-		return false;
-	to = dev_get_by_index_rcu(dev_net(skb->dev), ifindex);
-	if (unlikely(!to || !dev_is_mac_header_xmit(to)))
-		return false;
-	if (unlikely(skb_mac_header(skb) != skb->data || !skb->len))
-		return false;
-
-	if (flags & BPF_F_INGRESS) {
-		dev_forward_skb(to, skb);
-		return true;
-	}
-	skb->dev = to;
-	skb_set_redirected(skb, false);
-	skb_clear_tstamp(skb);
-	dev_queue_xmit(skb);
-	return true;
 }

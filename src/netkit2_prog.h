@@ -81,6 +81,7 @@ static __always_inline int netkit2_progs_run(const struct netkit2_progs *progs,
 	return ret;
 }
 
-bool netkit2_redirect(struct sk_buff *skb);
+/* netkit2_redirect.c */
+void netkit2_redirect(struct sk_buff *skb);
 
 #endif /* _NETKIT2_PROG_H */

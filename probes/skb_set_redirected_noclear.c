@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel marks an skb that a BPF program redirected to a device's
+ * egress as redirected (skb_set_redirected_noclear()).
+ */
+#include <linux/skbuff.h>
+
+void probe(struct sk_buff *skb);
+void probe(struct sk_buff *skb)
+{
+	skb_set_redirected_noclear(skb, false);
+}
