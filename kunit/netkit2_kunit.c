@@ -2435,10 +2435,21 @@ static void nk2t_set_policy(struct kunit *test, const char *ifname,
 	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
 }
 
-/* One frame from @ifname: delivered to @tap, or dropped and counted. */
+/*
+ * What becomes of one frame: delivered to the peer, dropped by the device
+ * (and counted there), or sent on by a redirect that found no target (the
+ * device counts it as sent, as upstream netkit does, and nothing arrives).
+ */
+enum nk2t_outcome {
+	NK2T_DROPPED,
+	NK2T_DELIVERED,
+	NK2T_LOST,
+};
+
+/* One frame from @ifname, and the @want outcome for it. */
 static void nk2t_expect_verdict(struct kunit *test, const char *ifname,
 				const u8 *mac, struct nk2t_tap *tap,
-				bool deliver)
+				enum nk2t_outcome want)
 {
 	struct rtnl_link_stats64 st0, st;
 	netdev_tx_t ret;
@@ -2446,16 +2457,25 @@ static void nk2t_expect_verdict(struct kunit *test, const char *ifname,
 	nk2t_stats(test, &init_net, ifname, &st0);
 	ret = nk2t_xmit(test, &init_net, ifname, mac);
 	nk2t_stats(test, &init_net, ifname, &st);
-	if (deliver) {
+	switch (want) {
+	case NK2T_DELIVERED:
 		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
 		KUNIT_EXPECT_TRUE(test, nk2t_tap_wait(tap, 2000));
 		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets + 1);
 		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped);
-	} else {
+		break;
+	case NK2T_LOST:
+		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
+		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
+		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets + 1);
+		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped);
+		break;
+	case NK2T_DROPPED:
 		KUNIT_EXPECT_EQ(test, ret, NET_XMIT_DROP);
 		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
 		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets);
 		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped + 1);
+		break;
 	}
 	reinit_completion(&tap->done);
 	tap->count = 0;
@@ -2466,32 +2486,32 @@ struct nk2t_verdict_case {
 	int		policy;
 	unsigned int	n;
 	int		verdict[3];	/* of the programs, in run order */
-	bool		deliver;
+	enum nk2t_outcome outcome;
 };
 
 static const struct nk2t_verdict_case nk2t_verdict_cases[] = {
-	{ "next", NETKIT2_PASS, 1, { NETKIT2_NEXT }, true },
-	{ "pass", NETKIT2_PASS, 1, { NETKIT2_PASS }, true },
-	{ "drop", NETKIT2_PASS, 1, { NETKIT2_DROP }, false },
+	{ "next", NETKIT2_PASS, 1, { NETKIT2_NEXT }, NK2T_DELIVERED },
+	{ "pass", NETKIT2_PASS, 1, { NETKIT2_PASS }, NK2T_DELIVERED },
+	{ "drop", NETKIT2_PASS, 1, { NETKIT2_DROP }, NK2T_DROPPED },
 	{ "redirect without a target", NETKIT2_PASS, 1, { NETKIT2_REDIRECT },
-	  false },
-	{ "unknown 1", NETKIT2_PASS, 1, { 1 }, false },
-	{ "unknown 3", NETKIT2_PASS, 1, { 3 }, false },
-	{ "unknown 42", NETKIT2_PASS, 1, { 42 }, false },
-	{ "unknown -2", NETKIT2_PASS, 1, { -2 }, false },
+	  NK2T_LOST },
+	{ "unknown 1", NETKIT2_PASS, 1, { 1 }, NK2T_DROPPED },
+	{ "unknown 3", NETKIT2_PASS, 1, { 3 }, NK2T_DROPPED },
+	{ "unknown 42", NETKIT2_PASS, 1, { 42 }, NK2T_DROPPED },
+	{ "unknown -2", NETKIT2_PASS, 1, { -2 }, NK2T_DROPPED },
 	{ "next, drop", NETKIT2_PASS, 2, { NETKIT2_NEXT, NETKIT2_DROP },
 	  false },
-	{ "pass, drop", NETKIT2_PASS, 2, { NETKIT2_PASS, NETKIT2_DROP }, true },
+	{ "pass, drop", NETKIT2_PASS, 2, { NETKIT2_PASS, NETKIT2_DROP }, NK2T_DELIVERED },
 	{ "drop, pass", NETKIT2_PASS, 2, { NETKIT2_DROP, NETKIT2_PASS },
 	  false },
 	{ "next, next, pass", NETKIT2_PASS, 3,
-	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_PASS }, true },
+	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_PASS }, NK2T_DELIVERED },
 	{ "next, next, next", NETKIT2_PASS, 3,
-	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_NEXT }, true },
+	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_NEXT }, NK2T_DELIVERED },
 	{ "next, next, drop", NETKIT2_PASS, 3,
-	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_DROP }, false },
-	{ "next over blackhole", NETKIT2_DROP, 1, { NETKIT2_NEXT }, true },
-	{ "pass over blackhole", NETKIT2_DROP, 1, { NETKIT2_PASS }, true },
+	  { NETKIT2_NEXT, NETKIT2_NEXT, NETKIT2_DROP }, NK2T_DROPPED },
+	{ "next over blackhole", NETKIT2_DROP, 1, { NETKIT2_NEXT }, NK2T_DELIVERED },
+	{ "pass over blackhole", NETKIT2_DROP, 1, { NETKIT2_PASS }, NK2T_DELIVERED },
 };
 
 static void nk2t_verdict_case_desc(const struct nk2t_verdict_case *c,
@@ -2516,9 +2536,10 @@ static void netkit2_verdict_chain(struct kunit *test)
 	for (i = 0; i < c->n; i++)
 		nk2t_attach_to(test, &init_net, "nk2v0",
 			       nk2t_prog_ret(test, c->verdict[i]));
-	nk2t_expect_verdict(test, "nk2v0", mac, tap, c->deliver);
+	nk2t_expect_verdict(test, "nk2v0", mac, tap, c->outcome);
 	nk2t_stats(test, &init_net, "nk2v0p", &st);
-	KUNIT_EXPECT_EQ(test, st.rx_packets, c->deliver ? 1ULL : 0ULL);
+	KUNIT_EXPECT_EQ(test, st.rx_packets,
+			c->outcome == NK2T_DELIVERED ? 1ULL : 0ULL);
 }
 
 /* Each side runs its own programs, on what it transmits. */
@@ -2532,12 +2553,12 @@ static void netkit2_verdict_sides(struct kunit *test)
 	nk2t_mac_of(test, &init_net, "nk2v1", pmac);
 	nk2t_attach_to(test, &init_net, "nk2v1p",
 		       nk2t_prog_ret(test, NETKIT2_DROP));
-	nk2t_expect_verdict(test, "nk2v1", mac, tap, true);
-	nk2t_expect_verdict(test, "nk2v1p", pmac, ptap, false);
+	nk2t_expect_verdict(test, "nk2v1", mac, tap, NK2T_DELIVERED);
+	nk2t_expect_verdict(test, "nk2v1p", pmac, ptap, NK2T_DROPPED);
 
 	nk2t_attach_to(test, &init_net, "nk2v1",
 		       nk2t_prog_ret(test, NETKIT2_DROP));
-	nk2t_expect_verdict(test, "nk2v1", mac, tap, false);
+	nk2t_expect_verdict(test, "nk2v1", mac, tap, NK2T_DROPPED);
 }
 
 /* Without programs the policy decides again. */
@@ -2552,15 +2573,15 @@ static void netkit2_verdict_detach(struct kunit *test)
 	nk2t_set_policy(test, "nk2v2", NETKIT2_DROP);
 	prog = nk2t_prog_ret(test, NETKIT2_PASS);
 	nk2t_attach_to(test, &init_net, "nk2v2", prog);
-	nk2t_expect_verdict(test, "nk2v2", mac, tap, true);
+	nk2t_expect_verdict(test, "nk2v2", mac, tap, NK2T_DELIVERED);
 
 	rtnl_lock();
 	dev = nk2t_get(test, &init_net, "nk2v2");
 	rtnl_unlock();
 	KUNIT_ASSERT_EQ(test, nk2t_detach(dev, prog, 0, 0, 0, 0), 0);
-	nk2t_expect_verdict(test, "nk2v2", mac, tap, false);
+	nk2t_expect_verdict(test, "nk2v2", mac, tap, NK2T_DROPPED);
 	nk2t_set_policy(test, "nk2v2", NETKIT2_PASS);
-	nk2t_expect_verdict(test, "nk2v2", mac, tap, true);
+	nk2t_expect_verdict(test, "nk2v2", mac, tap, NK2T_DELIVERED);
 }
 
 /*
@@ -2592,7 +2613,7 @@ static void netkit2_verdict_sees_frame(struct kunit *test)
 	tap = nk2t_vpair(test, "nk2v3", "nk2v3p", mac);
 	nk2t_attach_to(test, &init_net, "nk2v3",
 		       nk2t_prog_load(test, insns, ARRAY_SIZE(insns)));
-	nk2t_expect_verdict(test, "nk2v3", mac, tap, true);
+	nk2t_expect_verdict(test, "nk2v3", mac, tap, NK2T_DELIVERED);
 
 	KUNIT_EXPECT_EQ(test, nk2t_xmit_proto(test, &init_net, "nk2v3", mac,
 					      NK2T_ETH_P + 1), NET_XMIT_DROP);
@@ -2671,7 +2692,7 @@ static void netkit2_verdict_redirect_ingress(struct kunit *test)
 	nk2t_redirect(test, true);
 }
 
-/* A target that does not exist: dropped and counted. */
+/* A target that does not exist: counted as sent, and lost. */
 static void netkit2_verdict_redirect_missing(struct kunit *test)
 {
 	struct nk2t_tap *tap;
@@ -2680,7 +2701,7 @@ static void netkit2_verdict_redirect_missing(struct kunit *test)
 	tap = nk2t_vpair(test, "nk2v6", "nk2v6p", mac);
 	nk2t_attach_to(test, &init_net, "nk2v6",
 		       nk2t_prog_redirect(test, 0x7ffffff0, 0));
-	nk2t_expect_verdict(test, "nk2v6", mac, tap, false);
+	nk2t_expect_verdict(test, "nk2v6", mac, tap, NK2T_LOST);
 }
 
 static struct kunit_case netkit2_verdict_cases[] = {
