@@ -113,7 +113,9 @@ enum {
 	NETKIT2_A_FLAGS,		/* u32, NETKIT2_F_* */
 	NETKIT2_A_EXPECTED_REVISION,	/* u64, 0: any */
 	NETKIT2_A_OWNED,		/* flag: detach when the socket closes */
-	NETKIT2_A_REVISION,		/* u64, reply and notifications */
+	NETKIT2_A_REVISION,		/* u64, reply and notifications; 1 when
+					 * the list is empty
+					 */
 	NETKIT2_A_PROG_IDS,		/* binary, u32[]: ids in run order */
 	NETKIT2_A_PROG_OWNERS,		/* binary, u32[]: owner port id, 0: none */
 	NETKIT2_A_PAD,
