@@ -358,6 +358,35 @@ static int netkit2_genl_urelease(struct notifier_block *nb,
 	return NOTIFY_OK;
 }
 
+/*
+ * A pair is being deleted (by request, with a namespace or with the
+ * module): tell the primary's namespace which programs each side loses.
+ * Called from dellink while the two devices still know each other; the
+ * programs themselves are released when the devices are unregistered,
+ * under the same RTNL section, so nothing changes in between.
+ */
+void netkit2_genl_notify_release(struct net_device *dev)
+{
+	struct net_device *primary, *side;
+	u32 target;
+
+	ASSERT_RTNL();
+	if (netkit2_priv(dev)->pairing == NETKIT2_DEVICE_SINGLE)
+		return;
+	primary = netkit2_genl_side(dev, &target);
+	if (!primary)
+		return;
+	side = primary;
+	for (target = NETKIT2_TARGET_PRIMARY; target <= NETKIT2_TARGET_PEER;
+	     target++) {
+		if (target == NETKIT2_TARGET_PEER)
+			side = rtnl_dereference(netkit2_priv(primary)->peer);
+		if (!side || !netkit2_progs_rtnl(side))
+			continue;
+		netkit2_genl_notify(primary, target, side, NETKIT2_CMD_RELEASE);
+	}
+}
+
 static struct notifier_block netkit2_genl_nb = {
 	.notifier_call	= netkit2_genl_urelease,
 };

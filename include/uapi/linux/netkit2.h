@@ -90,11 +90,21 @@ enum netkit2_target {
 #define NETKIT2_F_MASK		(NETKIT2_F_REPLACE | NETKIT2_F_BEFORE | \
 				 NETKIT2_F_AFTER)
 
+/*
+ * Commands. ATTACH and DETACH are also the commands of the "changes"
+ * notifications for what they do (DETACH too when a socket that owned
+ * programs closes); those carry the list after the change. RELEASE is only
+ * a notification: a pair is being deleted (by request, with a network
+ * namespace or with the module) and PROG_IDS / PROG_OWNERS list the
+ * programs a side had, which are released with it. Every notification
+ * goes to the primary's network namespace.
+ */
 enum {
 	NETKIT2_CMD_UNSPEC,
-	NETKIT2_CMD_ATTACH,	/* also the command of change notifications */
-	NETKIT2_CMD_DETACH,	/* ... and of detach/owner-release notifications */
+	NETKIT2_CMD_ATTACH,
+	NETKIT2_CMD_DETACH,
 	NETKIT2_CMD_QUERY,
+	NETKIT2_CMD_RELEASE,
 	__NETKIT2_CMD_MAX,
 };
 
