@@ -277,7 +277,9 @@ def c_name(s):
 def spec_constants(spec):
     """{C name: value} of everything the spec numbers, by YNL's naming."""
     fam = spec['name']
-    out = {c_name(spec['c-family-name']): None, c_name(spec['c-version-name']): None}
+    # ynl's genetlink families are at version 1 unless the spec says otherwise
+    out = {c_name(spec['c-family-name']): None,
+           c_name(spec['c-version-name']): spec.get('version', 1)}
     for d in spec['definitions']:
         if d['type'] == 'const':
             out[c_name('%s-%s' % (fam, d['name']))] = d['value']
