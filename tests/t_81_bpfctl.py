@@ -9,6 +9,7 @@ import errno
 import json
 import os
 import re
+import select
 import subprocess
 import tempfile
 import time
@@ -354,6 +355,28 @@ def ynl_json(p):
     return json.loads(p.stdout.strip().splitlines()[-1]) if p.stdout.strip() else None
 
 
+def ynl_messages(proc, n, timeout):
+    """Up to N JSON notifications ynl --output-json printed, and the
+    other (non-JSON) lines it printed, within TIMEOUT s."""
+    fd, data, end = proc.stdout.fileno(), b'', time.time() + timeout
+    got, other = [], []
+    while len(got) < n and time.time() < end:
+        if select.select([fd], [], [], max(0, end - time.time()))[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        *lines, data = data.split(b'\n')
+        for l in lines:
+            if not l.strip():
+                continue
+            try:
+                got.append(json.loads(l))
+            except ValueError:
+                other.append(l.decode(errors='replace'))
+    return got, other
+
+
 @test('ynl: attach, query, detach and notifications through the spec', NEEDS)
 def t_ynl_drive(t):
     a, _ = mkpair(t)
@@ -397,7 +420,8 @@ def t_ynl_drive(t):
             {'ifindex': idx, 'target': 'peer', 'prog-fd': f2})], pass_fds=(f2,))
         t.eq(p.returncode, 0, 'attach to the peer side')
         sh('ip link del %s' % a, check=True)
-        got = [json.loads(l) for l in read_lines(mon, 6, timeout=60)]
+        got, other = ynl_messages(mon, 6, 60)
+        t.eq(other, [], 'ynl printed only notifications')
         t.eq([(m['name'], m['msg']['target'], m['msg']['prog-ids']) for m in got],
              [('attach', 'primary', [id1]), ('attach', 'primary', [id2, id1]),
               ('detach', 'primary', [id1]), ('attach', 'peer', [id2]),
