@@ -3,9 +3,10 @@
 # netkit2: out-of-tree build of the module, its probes and the tools.
 #
 #   make [KDIR=/lib/modules/$(uname -r)/build]   module for one kernel
-#   make install [KVER=...] [DESTDIR=...]         install module (+ ip plugin)
+#   make install [KVER=...] [DESTDIR=...]         install module (+ ip plugin, tools
+#                                                 if built, unless INSTALL_TOOLS=no)
 #   make iproute2 IPROUTE2_SRC=...                iproute2 link plugin
-#   make tools                                    netkit2ctl + test BPF objects
+#   make tools                                    netkit2ctl, libnetkit2, test BPF objects
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
 #   make bench                                    the benchmark (7.3 VM)
@@ -21,6 +22,9 @@ PROBES	:= $(notdir $(basename $(wildcard $(SRCDIR)/probes/*.c)))
 DEPMOD	?= /sbin/depmod
 IP_LIB_DIR ?= /usr/lib/x86_64-linux-gnu/ip
 MODDIR	:= $(DESTDIR)/lib/modules/$(KVER)/updates
+PREFIX	?= /usr/local
+MANDIR	?= $(PREFIX)/share/man
+LIBDIR	?= $(PREFIX)/lib
 
 # The probe result is keyed by the headers it was made against.
 KDIR_ID	:= $(shell realpath -m $(KDIR) | md5sum | cut -c1-12)
@@ -29,7 +33,7 @@ PROBE_H	:= $(GENDIR)/$(KDIR_ID)/netkit2_probes.h
 KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
-.PHONY: all modules probes clean install uninstall iproute2 tools \
+.PHONY: all modules probes clean install install-tools uninstall iproute2 tools \
 	dkms-install dkms-uninstall check check-patched bench version
 
 all: modules
@@ -60,6 +64,7 @@ clean:
 	rm -rf $(GENDIR)
 	$(MAKE) -C $(SRCDIR)/tools/iproute2 clean 2>/dev/null || true
 	$(MAKE) -C $(SRCDIR)/tools/netkit2ctl clean
+	$(MAKE) -C $(SRCDIR)/tools/lib/netkit2 clean
 	$(MAKE) -C $(SRCDIR)/tests/bpf clean
 	$(MAKE) -C $(SRCDIR)/bench clean
 
@@ -70,9 +75,28 @@ install:
 	if [ -f $(SRCDIR)/tools/iproute2/link_netkit2.so ]; then \
 		install -D -m 0644 $(SRCDIR)/tools/iproute2/link_netkit2.so \
 			$(DESTDIR)$(IP_LIB_DIR)/link_netkit2.so; fi
+	if [ "$(INSTALL_TOOLS)" != no ] && [ -f $(SRCDIR)/tools/netkit2ctl/netkit2ctl ]; then \
+		$(MAKE) -C $(SRCDIR) install-tools; fi
+
+# netkit2ctl, libnetkit2 (static and shared, header) and their manual
+# pages, once `make tools` has built them.
+install-tools:
+	install -D -m 0755 $(SRCDIR)/tools/netkit2ctl/netkit2ctl $(DESTDIR)$(PREFIX)/sbin/netkit2ctl
+	install -D -m 0644 $(SRCDIR)/tools/netkit2ctl/netkit2ctl.8 $(DESTDIR)$(MANDIR)/man8/netkit2ctl.8
+	install -D -m 0644 $(SRCDIR)/tools/lib/netkit2/libnetkit2.3 $(DESTDIR)$(MANDIR)/man3/libnetkit2.3
+	install -D -m 0644 $(SRCDIR)/tools/lib/netkit2/libnetkit2.a $(DESTDIR)$(LIBDIR)/libnetkit2.a
+	install -D -m 0755 $(SRCDIR)/tools/lib/netkit2/libnetkit2.so.0 $(DESTDIR)$(LIBDIR)/libnetkit2.so.0
+	ln -sf libnetkit2.so.0 $(DESTDIR)$(LIBDIR)/libnetkit2.so
+	install -D -m 0644 $(SRCDIR)/tools/lib/netkit2/netkit2.h $(DESTDIR)$(PREFIX)/include/netkit2/netkit2.h
+	install -D -m 0644 $(SRCDIR)/include/uapi/linux/netkit2.h $(DESTDIR)$(PREFIX)/include/linux/netkit2.h
 
 uninstall:
 	rm -f $(MODDIR)/netkit2.ko $(DESTDIR)$(IP_LIB_DIR)/link_netkit2.so
+	rm -f $(DESTDIR)$(PREFIX)/sbin/netkit2ctl $(DESTDIR)$(MANDIR)/man8/netkit2ctl.8 \
+		$(DESTDIR)$(MANDIR)/man3/libnetkit2.3 $(DESTDIR)$(LIBDIR)/libnetkit2.a \
+		$(DESTDIR)$(LIBDIR)/libnetkit2.so.0 $(DESTDIR)$(LIBDIR)/libnetkit2.so \
+		$(DESTDIR)$(PREFIX)/include/netkit2/netkit2.h \
+		$(DESTDIR)$(PREFIX)/include/linux/netkit2.h
 	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
 
 # Without IPROUTE2_SRC, the source of the host's own iproute2 is fetched
@@ -90,6 +114,7 @@ iproute2:
 # The program control tool and the BPF objects of the test suite. Built
 # on the host: the guests of every kernel run the same binaries.
 tools:
+	$(MAKE) -C $(SRCDIR)/tools/lib/netkit2
 	$(MAKE) -C $(SRCDIR)/tools/netkit2ctl
 	$(MAKE) -C $(SRCDIR)/tests/bpf
 

@@ -56,6 +56,7 @@ void netkit2_init_priv(struct net_device *dev, bool primary,
 /* netkit2_genl.c */
 int netkit2_genl_init(void);
 void netkit2_genl_exit(void);
+void netkit2_genl_notify_release(struct net_device *dev);
 
 /* netkit2_lease.c */
 #ifdef NETKIT2_HAVE_QUEUE_CREATE

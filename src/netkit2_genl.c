@@ -121,6 +121,12 @@ static int netkit2_genl_prog_id(struct genl_info *info, int fd_attr,
 	return 0;
 }
 
+/*
+ * The programs of @dev and their revision. An empty list reports revision
+ * 1, whatever the number of changes before, as the kernel's multi-program
+ * query does: attach with an expected revision still compares against the
+ * real count of changes.
+ */
 static int netkit2_genl_fill(struct sk_buff *msg, struct net_device *primary,
 			     u32 target, struct net_device *dev,
 			     u32 portid, u32 seq, u8 cmd)
@@ -128,15 +134,18 @@ static int netkit2_genl_fill(struct sk_buff *msg, struct net_device *primary,
 	const struct netkit2_progs *progs = netkit2_progs_rtnl(dev);
 	unsigned int i, n = progs ? progs->count : 0;
 	struct nlattr *ids, *owners;
+	u64 revision = 1;
 	void *hdr;
 
+	if (n)
+		revision = netkit2_prog_revision(dev);
 	hdr = genlmsg_put(msg, portid, seq, &netkit2_genl_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(msg, NETKIT2_A_IFINDEX, primary->ifindex) ||
 	    nla_put_u32(msg, NETKIT2_A_TARGET, target) ||
-	    nla_put_u64_64bit(msg, NETKIT2_A_REVISION,
-			      netkit2_prog_revision(dev), NETKIT2_A_PAD))
+	    nla_put_u64_64bit(msg, NETKIT2_A_REVISION, revision,
+			      NETKIT2_A_PAD))
 		goto cancel;
 	ids = nla_reserve(msg, NETKIT2_A_PROG_IDS, n * sizeof(u32));
 	owners = nla_reserve(msg, NETKIT2_A_PROG_OWNERS, n * sizeof(u32));
@@ -347,6 +356,35 @@ static int netkit2_genl_urelease(struct notifier_block *nb,
 	}
 	rtnl_unlock();
 	return NOTIFY_OK;
+}
+
+/*
+ * A pair is being deleted (by request, with a namespace or with the
+ * module): tell the primary's namespace which programs each side loses.
+ * Called from dellink while the two devices still know each other; the
+ * programs themselves are released when the devices are unregistered,
+ * under the same RTNL section, so nothing changes in between.
+ */
+void netkit2_genl_notify_release(struct net_device *dev)
+{
+	struct net_device *primary, *side;
+	u32 target;
+
+	ASSERT_RTNL();
+	if (netkit2_priv(dev)->pairing == NETKIT2_DEVICE_SINGLE)
+		return;
+	primary = netkit2_genl_side(dev, &target);
+	if (!primary)
+		return;
+	side = primary;
+	for (target = NETKIT2_TARGET_PRIMARY; target <= NETKIT2_TARGET_PEER;
+	     target++) {
+		if (target == NETKIT2_TARGET_PEER)
+			side = rtnl_dereference(netkit2_priv(primary)->peer);
+		if (!side || !netkit2_progs_rtnl(side))
+			continue;
+		netkit2_genl_notify(primary, target, side, NETKIT2_CMD_RELEASE);
+	}
 }
 
 static struct notifier_block netkit2_genl_nb = {

@@ -36,13 +36,14 @@ err_lease:
 }
 
 /*
- * No new attachment once the family is gone; unregistering the link kind
- * then deletes every netkit2 device left, and their programs with them.
+ * Unregistering the link kind deletes every netkit2 device left, and their
+ * programs with them; the family stays until then so that the "changes"
+ * group hears of those programs. A request in between finds no device.
  */
 static void __exit netkit2_module_exit(void)
 {
-	netkit2_genl_exit();
 	rtnl_link_unregister(&netkit2_link_ops);
+	netkit2_genl_exit();
 	/* Last: the devices just deleted have ended their leases through it. */
 	netkit2_lease_exit();
 }

@@ -226,12 +226,13 @@ int netkit2_prog_detach(struct net_device *dev,
 	ASSERT_RTNL();
 	old = rtnl_dereference(nk->progs);
 	count = netkit2_progs_count(old);
+	/* Nothing attached: nothing to detach, whatever the request says. */
+	if (!count)
+		return -ENOENT;
 	if (req->flags & NETKIT2_F_REPLACE)
 		return -EINVAL;
 	if (req->expected_revision && req->expected_revision != nk->revision)
 		return -ESTALE;
-	if (!count)
-		return -ENOENT;
 	if (req->prog || req->prog_id) {
 		slot = netkit2_progs_find(old, req->prog ? req->prog->aux->id :
 						    req->prog_id);

@@ -304,6 +304,7 @@ static void netkit2_dellink(struct net_device *dev, struct list_head *head)
 	struct netkit2 *nk = netkit2_priv(dev);
 	struct net_device *peer = rtnl_dereference(nk->peer);
 
+	netkit2_genl_notify_release(dev);
 	RCU_INIT_POINTER(nk->peer, NULL);
 	unregister_netdevice_queue(dev, head);
 	if (!peer)

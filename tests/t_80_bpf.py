@@ -12,96 +12,8 @@ import time
 import nl
 from harness import test, sh, Fail
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CTL = os.path.join(HERE, '..', 'tools', 'netkit2ctl', 'netkit2ctl')
-OBJ = os.path.join(HERE, 'bpf', 'progs.o')
-NEEDS = ('module',)
-
-
-def need_tools():
-    if not (os.access(CTL, os.X_OK) and os.path.exists(OBJ)):
-        raise Fail('netkit2ctl or tests/bpf/progs.o missing: run make tools')
-
-
-def ctl(args, ns=None):
-    need_tools()
-    return sh('%s%s %s' % ('ip netns exec %s ' % ns if ns else '', CTL, args), timeout=60)
-
-
-def attach(t, dev, side, prog, extra='', ns=None, want=0):
-    """Attach program PROG of progs.o (or id:N); returns its id, or the errno."""
-    src = prog if prog.startswith('id:') else '%s %s' % (OBJ, prog)
-    p = ctl('attach %s %s %s %s' % (dev, side, src, extra), ns)
-    t.eq(p.returncode, want, 'attach %s %s %s %s' % (side, prog, extra, p.stderr.strip()))
-    if p.returncode:
-        return -p.returncode
-    return int(p.stdout.split()[0])
-
-
-def detach(t, dev, side, extra='', ns=None, want=0):
-    p = ctl('detach %s %s %s' % (dev, side, extra), ns)
-    t.eq(p.returncode, want, 'detach %s %s %s' % (side, extra, p.stderr.strip()))
-
-
-def query(dev, side, ns=None):
-    p = ctl('-j query %s %s' % (dev, side), ns)
-    if p.returncode:
-        raise Fail('query %s %s: %s' % (dev, side, p.stderr.strip()))
-    j = json.loads(p.stdout)
-    return [x['id'] for x in j['progs']], j['revision'], [x['owner'] for x in j['progs']]
-
-
-def ids(dev, side, ns=None):
-    return query(dev, side, ns)[0]
-
-
-def prog_exists(pid):
-    return ctl('prog %d' % pid).returncode == 0
-
-
-def read_lines(proc, n, timeout=20):
-    """N lines of a background process' output (fewer after TIMEOUT s).
-    Reads the pipe unbuffered: use nothing else on that process' stdout."""
-    fd, data, end = proc.stdout.fileno(), b'', time.time() + timeout
-    while data.count(b'\n') < n and time.time() < end:
-        if select.select([fd], [], [], max(0, end - time.time()))[0]:
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            data += chunk
-    return data.decode().splitlines()[:n]
-
-
-def mkpair(t, a='nkb0', b='nkb1', **kw):
-    with nl.NL() as n:
-        r = n.newlink(t.kind, name=a, peer={'name': b}, **kw)
-        t.require(r.errno == 0, 'create pair', r)
-    t.dev(a)
-    return a, b
-
-
-def traffic_pair(t):
-    h, p = t.ns('h'), t.ns('p')
-    with nl.NL() as n:
-        r = n.newlink(t.kind, name='nkh', mode=nl.L3, peer={'name': 'nkp'})
-        t.require(r.errno == 0, 'create pair', r)
-    sh('ip link set nkp netns %s' % p, check=True)
-    sh('ip link set nkh netns %s' % h, check=True)
-    sh('ip -n %s addr add 10.77.0.1/24 dev nkh' % h, check=True)
-    sh('ip -n %s addr add 10.77.0.2/24 dev nkp' % p, check=True)
-    sh('ip -n %s link set nkh up' % h, check=True)
-    sh('ip -n %s link set nkp up' % p, check=True)
-    return h, p
-
-
-def ping(ns, dst='10.77.0.2', count=2):
-    return sh('ip netns exec %s ping -c %d -i 0.2 -W 2 %s' % (ns, count, dst),
-              timeout=60).returncode == 0
-
-
-def stats(dev, ns):
-    with nl.NL(ns) as n:
-        return n.getlink(dev)['stats64']
+from nk2ctl import (CTL, OBJ, NEEDS, ctl, ctl_errno, attach, detach, query, ids,  # noqa: F401
+                    prog_exists, read_lines, mkpair, traffic_pair, ping, stats, need_tools)
 
 
 @test('bpf: attach order with first/last/before/after/replace, revision', NEEDS)
@@ -162,7 +74,14 @@ def t_detach(t):
     detach(t, a, 'primary', 'id %d revision %d' % (ps[4], rev + 5), want=errno.ESTALE)
     detach(t, a, 'primary')
     got, rev2, _ = query(a, 'primary')
-    t.eq((got, rev2), ([], rev + 1), 'detach without arguments takes the last')
+    t.eq((got, rev2), ([], 1), 'detach without arguments takes the last; empty list reports 1')
+    # the real revision goes on: attach at 1 is stale, at rev + 1 is not
+    attach(t, a, 'primary', 'nk_next', 'revision 1', want=errno.ESTALE)
+    attach(t, a, 'primary', 'nk_next', 'revision %d' % (rev + 1))
+    detach(t, a, 'primary', 'revision %d' % (rev + 2))
+    # nothing attached: ENOENT before any other check, as upstream
+    detach(t, a, 'primary', 'revision 999', want=errno.ENOENT)
+    detach(t, a, 'primary', 'first', want=errno.ENOENT)
     t.check(not prog_exists(ps[2]) and not prog_exists(ps[4]), 'detached programs released')
 
 
@@ -212,7 +131,7 @@ def t_refuse(t):
     h, p = traffic_pair(t)
     attach(t, 'nkp', 'primary', 'nk_pass', ns=p, want=errno.EACCES)
     attach(t, 'nkp', 'peer', 'nk_pass', ns=p, want=errno.EACCES)
-    t.eq(ctl('query nkp primary', p).returncode, errno.EACCES, 'query from the peer EACCES')
+    t.eq(ctl_errno(ctl('-j query nkp primary', p)), errno.EACCES, 'query from the peer EACCES')
     detach(t, 'nkp', 'primary', ns=p, want=errno.EACCES)
     attach(t, 'lo', 'primary', 'nk_pass', ns=h, want=errno.ENXIO)
     attach(t, 'nkh', 'primary', 'nk_xdp', ns=h, want=errno.EINVAL)
@@ -224,8 +143,8 @@ def t_refuse(t):
     t.eq(ids('nkh', 'primary', h) + ids('nkh', 'peer', h), [], 'nothing attached')
     need_tools()
     r = sh('ip netns exec %s setpriv --reuid=65534 --regid=65534 --clear-groups '
-           '--inh-caps=-all %s query nkh primary' % (h, CTL))
-    t.eq(r.returncode, errno.EPERM, 'no CAP_NET_ADMIN: EPERM')
+           '--inh-caps=-all %s -j query nkh primary' % (h, CTL))
+    t.eq(ctl_errno(r), errno.EPERM, 'no CAP_NET_ADMIN: EPERM')
 
 
 @test('bpf: PASS, DROP, NEXT and chained verdicts shown by traffic', NEEDS)
@@ -352,20 +271,21 @@ def t_unload(t):
 def t_notify(t):
     h, p = traffic_pair(t)
     need_tools()
-    mon = t.bg('exec ip netns exec %s %s monitor' % (h, CTL))
-    other = t.bg('exec ip netns exec %s %s monitor' % (p, CTL))
+    mon = t.bg('exec ip netns exec %s %s -j monitor' % (h, CTL))
+    other = t.bg('exec ip netns exec %s %s -j monitor' % (p, CTL))
     time.sleep(1)
     a = attach(t, 'nkh', 'primary', 'nk_pass', ns=h)
     b = attach(t, 'nkh', 'peer', 'nk_pass', 'owned', ns=h)
     detach(t, 'nkh', 'primary', 'id %d' % a, ns=h)
-    lines = [x.split(' ', 4) for x in read_lines(mon, 4)]
-    t.require(len(lines) == 4 and all(len(x) == 5 for x in lines), 'four notifications', lines)
-    got = [(x[0], x[3], json.loads(x[4])) for x in lines]
-    t.eq([(c, side) for c, side, _ in got],
+    got = [json.loads(x) for x in read_lines(mon, 4)]
+    t.require(len(got) == 4, 'four notifications', got)
+    t.eq([(j['event'], j['target']) for j in got],
          [('attach', 'primary'), ('attach', 'peer'), ('detach', 'peer'), ('detach', 'primary')],
          'attach, attach, owner release, detach notified')
-    t.eq([[q['id'] for q in j['progs']] for _, _, j in got], [[a], [b], [], []],
+    t.eq([[q['id'] for q in j['progs']] for j in got], [[a], [b], [], []],
          'notifications carry the programs')
-    t.eq([j['revision'] for _, _, j in got], [2, 2, 3, 3], 'and the revision')
-    t.check(lines[0][2] != '', 'ifindex reported')
+    t.eq([j['revision'] for j in got], [2, 2, 1, 1], 'and the revision (1 when empty)')
+    with nl.NL(h) as n:
+        idx = n.getlink('nkh')['index']
+    t.eq({j['ifindex'] for j in got}, {idx}, 'ifindex of the primary reported')
     t.eq(read_lines(other, 1, timeout=1), [], 'nothing notified in the peer namespace')

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netkit2ctl: attach, detach and list the BPF programs of a netkit2 pair
- * through the "netkit2" generic netlink family.
+ * netkit2ctl: attach, detach, replace and list the BPF programs of netkit2
+ * pairs, and follow their changes; loads objects with libbpf and talks to
+ * the kernel through libnetkit2.
  *
- * Exit status: 0 on success, otherwise the errno the kernel (or libbpf)
- * returned, so that scripts can tell EEXIST from ERANGE from ESTALE.
+ * Exit status: 0 on success, 1 when the operation failed (the reason on
+ * stderr, and with -j as a JSON object on stdout), 2 for a usage error.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,199 +15,121 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
 
-#include <linux/netkit2.h>
+#include "netkit2.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
 
 static const char *usage_text =
 "usage: netkit2ctl [-j] COMMAND ...\n"
-"  attach DEV primary|peer OBJ|id:ID [PROG] [first|last|before [ID]|after [ID]]\n"
-"         [replace ID] [revision N] [owned [hold]]\n"
-"      load PROG (program or section name; default: the first) from the\n"
-"      BPF object OBJ and attach it; prints the program id. With owned,\n"
-"      the attachment lives as long as the netlink socket: hold keeps\n"
-"      the socket (and the program) until the tool is killed. id:ID\n"
-"      attaches the already loaded program ID instead.\n"
-"  detach DEV primary|peer [id ID] [first|last|before [ID]|after [ID]]\n"
-"         [revision N]\n"
-"  query DEV primary|peer     program ids in run order, and revision\n"
-"  prog ID                    exit 0 if program ID exists, else ENOENT\n"
-"  monitor                    print change notifications (JSON after the\n"
-"                             command, side and ifindex) until killed\n"
-"DEV is the primary device, by name or ifindex.\n";
+"  attach DEV SIDE OBJ|id:ID [PROG] [POS] [replace ID] [revision N]\n"
+"         [owned [hold]]\n"
+"  replace DEV SIDE ID OBJ|id:ID [PROG] [revision N]\n"
+"  detach DEV SIDE [id ID] [POS] [revision N]\n"
+"  show [DEV]\n"
+"  query DEV SIDE\n"
+"  monitor\n"
+"  prog ID\n"
+"SIDE is primary or peer, DEV the primary device (name or ifindex).\n"
+"PROG is a program or section name of OBJ; without it, the program in\n"
+"section netkit/primary or netkit/peer (after SIDE), else the first one.\n"
+"POS is first, last, before [ID] or after [ID]. See netkit2ctl(8).\n";
 
-static struct mnl_socket *nl;
-static uint16_t family;
 static bool json;
 
 static int usage(void)
 {
 	fputs(usage_text, stderr);
-	return EINVAL;
+	return EXIT_USAGE;
+}
+
+static const char *side_name(__u32 side)
+{
+	return side == NETKIT2_TARGET_PEER ? "peer" : "primary";
+}
+
+static const char *cmd_name(__u8 cmd)
+{
+	switch (cmd) {
+	case NETKIT2_CMD_ATTACH:
+		return "attach";
+	case NETKIT2_CMD_DETACH:
+		return "detach";
+	case NETKIT2_CMD_RELEASE:
+		return "release";
+	}
+	return "unknown";
+}
+
+/* Print a JSON string (names and kernel messages: no control chars). */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		if ((unsigned char)*s >= 0x20)
+			putchar(*s);
+	}
+	putchar('"');
 }
 
 /*
- * Send @nlh and read until its ack (or error). Messages carrying data are
- * handed to @cb. Returns 0 or a positive errno; prints the kernel's
- * extended ack message, if any.
+ * Report a failure of @what with negative errno @err, and the kernel's
+ * message if it gave one. Returns the exit status.
  */
-static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+static int fail(const char *what, int err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	uint32_t seq = nlh->nlmsg_seq;
-	ssize_t len;
+	const char *msg = netkit2_errmsg();
+	const char *name = strerrorname_np(-err);
 
-	nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return errno;
-	for (;;) {
-		struct nlmsghdr *m;
-
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (len < 0)
-			return errno;
-		for (m = (struct nlmsghdr *)buf; mnl_nlmsg_ok(m, (int)len);
-		     m = mnl_nlmsg_next(m, (int *)&len)) {
-			if (m->nlmsg_seq != seq)
-				continue;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
-				size_t off = sizeof(*e);
-				struct nlattr *a;
-
-				if (!e->error)
-					return 0;
-				if (!(m->nlmsg_flags & NLM_F_CAPPED))
-					off += e->msg.nlmsg_len - sizeof(e->msg);
-				if (m->nlmsg_flags & NLM_F_ACK_TLVS)
-					mnl_attr_for_each(a, m, off)
-						if (mnl_attr_get_type(a) ==
-						    NLMSGERR_ATTR_MSG)
-							fprintf(stderr, "netkit2ctl: %s\n",
-								mnl_attr_get_str(a));
-				return -e->error;
-			}
-			if (m->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (cb && cb(m, data) < 0)
-				return EPROTO;
-		}
+	fprintf(stderr, "netkit2ctl: %s: %s%s%s\n", what, strerror(-err),
+		*msg ? ": " : "", msg);
+	if (json) {
+		printf("{\"error\":");
+		json_str(strerror(-err));
+		printf(",\"errno\":%d,\"errname\":", -err);
+		json_str(name ? name : "");
+		printf(",\"message\":");
+		json_str(msg);
+		printf("}\n");
 	}
-}
-
-static uint32_t mcgrp_changes;
-
-static void family_groups(const struct nlattr *groups)
-{
-	const struct nlattr *g, *a;
-
-	mnl_attr_for_each_nested(g, groups) {
-		const char *name = NULL;
-		uint32_t id = 0;
-
-		mnl_attr_for_each_nested(a, g) {
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
-				name = mnl_attr_get_str(a);
-			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
-				id = mnl_attr_get_u32(a);
-		}
-		if (name && !strcmp(name, NETKIT2_GENL_MCGRP_CHANGES))
-			mcgrp_changes = id;
-	}
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			*(uint16_t *)data = mnl_attr_get_u16(a);
-		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
-			family_groups(a);
-	}
-	return MNL_CB_OK;
-}
-
-static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint8_t cmd,
-				  uint8_t version)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = (uint32_t)time(NULL);
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
-static int nl_open(void)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	int one = 1, err;
-
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror("netkit2ctl: netlink");
-		return errno;
-	}
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	nlh = msg_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NETKIT2_GENL_NAME);
-	err = nl_talk(nlh, family_cb, &family);
-	if (!err && !family)
-		err = ENOENT;
-	if (err)
-		fprintf(stderr, "netkit2ctl: family %s: %s (module loaded?)\n",
-			NETKIT2_GENL_NAME, strerror(err));
-	return err;
+	return EXIT_FAIL;
 }
 
 struct target {
-	uint32_t ifindex;
-	uint32_t side;
+	int	ifindex;
+	__u32	side;
 };
 
-static int parse_target(char **argv, struct target *t)
+static int parse_dev(const char *s, int *ifindex)
 {
 	char *end;
 
-	t->ifindex = if_nametoindex(argv[0]);
-	if (!t->ifindex) {
-		t->ifindex = strtoul(argv[0], &end, 0);
-		if (*end || !t->ifindex) {
-			fprintf(stderr, "netkit2ctl: no device %s\n", argv[0]);
-			return ENODEV;
-		}
-	}
+	*ifindex = (int)if_nametoindex(s);
+	if (*ifindex)
+		return 0;
+	*ifindex = (int)strtol(s, &end, 0);
+	if (*end || *ifindex <= 0)
+		return fail(s, -ENODEV);
+	return 0;
+}
+
+static int parse_target(char **argv, struct target *t)
+{
 	if (!strcmp(argv[1], "primary"))
 		t->side = NETKIT2_TARGET_PRIMARY;
 	else if (!strcmp(argv[1], "peer"))
 		t->side = NETKIT2_TARGET_PEER;
 	else
 		return usage();
-	return 0;
-}
-
-static void put_target(struct nlmsghdr *nlh, const struct target *t)
-{
-	mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, t->ifindex);
-	mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, t->side);
+	return parse_dev(argv[0], &t->ifindex);
 }
 
 static bool is_num(const char *s)
@@ -214,11 +137,16 @@ static bool is_num(const char *s)
 	return s && *s >= '0' && *s <= '9';
 }
 
+static __u32 num(const char *s)
+{
+	return (__u32)strtoul(s, NULL, 0);
+}
+
 /*
- * Position words shared by attach and detach. Returns the number of
- * arguments used (0: not a position word).
+ * Position and revision words shared by the commands. Returns the number
+ * of arguments used, 0 if @argv is none of them.
  */
-static int parse_pos(char **argv, struct nlmsghdr *nlh, uint32_t *flags)
+static int parse_pos(char **argv, __u32 *flags, __u32 *rel_id, __u64 *rev)
 {
 	if (!strcmp(argv[0], "first")) {
 		*flags |= NETKIT2_F_BEFORE;
@@ -231,15 +159,13 @@ static int parse_pos(char **argv, struct nlmsghdr *nlh, uint32_t *flags)
 	if (!strcmp(argv[0], "before") || !strcmp(argv[0], "after")) {
 		*flags |= argv[0][0] == 'b' ? NETKIT2_F_BEFORE : NETKIT2_F_AFTER;
 		if (is_num(argv[1])) {
-			mnl_attr_put_u32(nlh, NETKIT2_A_RELATIVE_ID,
-					 strtoul(argv[1], NULL, 0));
+			*rel_id = num(argv[1]);
 			return 2;
 		}
 		return 1;
 	}
 	if (!strcmp(argv[0], "revision") && is_num(argv[1])) {
-		mnl_attr_put_u64(nlh, NETKIT2_A_EXPECTED_REVISION,
-				 strtoull(argv[1], NULL, 0));
+		*rev = strtoull(argv[1], NULL, 0);
 		return 2;
 	}
 	return 0;
@@ -253,7 +179,7 @@ static bool is_keyword(const char *s)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(words); i++)
 		if (!strcmp(s, words[i]))
 			return true;
 	return false;
@@ -264,36 +190,44 @@ static void on_signal(int sig)
 	(void)sig;
 }
 
-/* Load program @want (name or section; NULL: the first) of object @path. */
-static int load(const char *path, const char *want, struct bpf_object **objp)
+/*
+ * Load one program of object @path: @want by program or section name, or
+ * the one in the section of @side, or the first. Returns its fd.
+ */
+static int load(const char *path, const char *want, __u32 side,
+		struct bpf_object **objp)
 {
+	const char *sec = side == NETKIT2_TARGET_PEER ? "netkit/peer" :
+							  "netkit/primary";
 	struct bpf_program *prog = NULL, *p;
 	struct bpf_object *obj;
 	int err;
 
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	obj = bpf_object__open_file(path, NULL);
-	if (!obj) {
-		err = errno;
-		fprintf(stderr, "netkit2ctl: open %s: %s\n", path, strerror(err));
-		return -err;
-	}
+	if (!obj)
+		return -errno;
 	bpf_object__for_each_program(p, obj) {
-		if (!prog && (!want || !strcmp(bpf_program__name(p), want) ||
-			      !strcmp(bpf_program__section_name(p), want)))
+		if (want ? !strcmp(bpf_program__name(p), want) ||
+			   !strcmp(bpf_program__section_name(p), want) :
+			   !strcmp(bpf_program__section_name(p), sec)) {
 			prog = p;
-		else
-			bpf_program__set_autoload(p, false);
+			break;
+		}
 	}
+	if (!prog && !want)
+		prog = bpf_object__next_program(obj, NULL);
 	if (!prog) {
-		fprintf(stderr, "netkit2ctl: no program %s in %s\n",
-			want ? want : "", path);
 		bpf_object__close(obj);
 		return -ENOENT;
 	}
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == prog);
+	/* libbpf does not know the netkit sections of newer kernels. */
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC)
+		bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS);
 	err = bpf_object__load(obj);
 	if (err) {
-		fprintf(stderr, "netkit2ctl: load %s: %s\n", path, strerror(-err));
 		bpf_object__close(obj);
 		return err;
 	}
@@ -301,76 +235,60 @@ static int load(const char *path, const char *want, struct bpf_object **objp)
 	return bpf_program__fd(prog);
 }
 
-static int cmd_attach(int argc, char **argv)
+/* A program to attach: id:ID or OBJ [PROG]; returns an fd. */
+static int get_prog(char **argv, int argc, int *used, __u32 side,
+		    struct bpf_object **obj)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct bpf_prog_info info = {};
-	uint32_t info_len = sizeof(info);
-	struct bpf_object *obj = NULL;
 	const char *want = NULL;
-	bool owned = false, hold = false;
-	struct nlmsghdr *nlh;
-	uint32_t flags = 0;
-	struct target t;
-	int i, n, err, fd;
+	int fd;
 
-	if (argc < 3)
-		return usage();
-	err = parse_target(argv, &t);
-	if (err)
-		return err;
-	nlh = msg_start(buf, family, NETKIT2_CMD_ATTACH, NETKIT2_GENL_VERSION);
-	put_target(nlh, &t);
-	i = 3;
-	if (argc > 3 && !is_keyword(argv[3])) {
-		want = argv[3];
-		i = 4;
+	*used = 1;
+	if (!strncmp(argv[0], "id:", 3)) {
+		fd = bpf_prog_get_fd_by_id(num(argv[0] + 3));
+		return fd < 0 ? -errno : fd;
 	}
-	for (; i < argc; i += n) {
-		n = parse_pos(&argv[i], nlh, &flags);
-		if (n)
-			continue;
-		n = 1;
-		if (!strcmp(argv[i], "replace") && is_num(argv[i + 1])) {
-			flags |= NETKIT2_F_REPLACE;
-			mnl_attr_put_u32(nlh, NETKIT2_A_REPLACE_ID,
-					 strtoul(argv[i + 1], NULL, 0));
-			n = 2;
-		} else if (!strcmp(argv[i], "owned")) {
-			owned = true;
-		} else if (!strcmp(argv[i], "hold")) {
-			hold = true;
-		} else {
-			return usage();
-		}
+	if (argc > 1 && !is_keyword(argv[1])) {
+		want = argv[1];
+		*used = 2;
 	}
+	fd = load(argv[0], want, side, obj);
+	if (fd == -ENOENT)
+		fprintf(stderr, "netkit2ctl: no program %s in %s\n",
+			want ? want : "", argv[0]);
+	return fd;
+}
 
-	if (!strncmp(argv[2], "id:", 3)) {
-		fd = bpf_prog_get_fd_by_id(strtoul(argv[2] + 3, NULL, 0));
-		if (fd < 0) {
-			err = errno;
-			fprintf(stderr, "netkit2ctl: %s: %s\n", argv[2], strerror(err));
-			return err;
-		}
-	} else {
-		fd = load(argv[2], want, &obj);
-		if (fd < 0)
-			return -fd;
-	}
-	mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
-	if (flags)
-		mnl_attr_put_u32(nlh, NETKIT2_A_FLAGS, flags);
-	if (owned)
-		mnl_attr_put(nlh, NETKIT2_A_OWNED, 0, NULL);
-	err = nl_talk(nlh, NULL, NULL);
+static __u32 fd_id(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+static int do_attach(const struct target *t, int fd,
+		     struct netkit2_attach_opts *opts, bool hold,
+		     struct bpf_object *obj)
+{
+	__u32 id = fd_id(fd);
+	int err;
+
+	err = netkit2_prog_attach(t->ifindex, t->side, fd, opts);
 	if (err) {
-		fprintf(stderr, "netkit2ctl: attach: %s\n", strerror(err));
-		return err;
+		bpf_object__close(obj);
+		return fail("attach", err);
 	}
-	if (!bpf_obj_get_info_by_fd(fd, &info, &info_len))
-		printf("%u\n", info.id);
+	if (json) {
+		printf("{\"ifindex\":%d,\"target\":\"%s\",\"id\":%u",
+		       t->ifindex, side_name(t->side), id);
+		if (opts->replace_id)
+			printf(",\"replaced\":%u", opts->replace_id);
+		printf("}\n");
+	} else {
+		printf("%u\n", id);
+	}
 	fflush(stdout);
-	if (owned && hold) {
+	if (opts->owned && hold) {
 		signal(SIGTERM, on_signal);
 		signal(SIGINT, on_signal);
 		pause();
@@ -379,11 +297,80 @@ static int cmd_attach(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_attach(int argc, char **argv)
+{
+	struct netkit2_attach_opts opts = NETKIT2_OPTS(netkit2_attach_opts);
+	struct bpf_object *obj = NULL;
+	bool hold = false;
+	struct target t;
+	int i, n, err, fd;
+
+	if (argc < 3)
+		return usage();
+	err = parse_target(argv, &t);
+	if (err)
+		return err;
+	/* Arguments first: nothing is loaded for a command line in error. */
+	i = 3;
+	if (argc > 3 && !is_keyword(argv[3]) && strncmp(argv[2], "id:", 3))
+		i = 4;
+	for (; i < argc; i += n) {
+		n = parse_pos(&argv[i], &opts.flags, &opts.relative_id,
+			      &opts.expected_revision);
+		if (n)
+			continue;
+		n = 1;
+		if (!strcmp(argv[i], "replace") && is_num(argv[i + 1])) {
+			opts.flags |= NETKIT2_F_REPLACE;
+			opts.replace_id = num(argv[i + 1]);
+			n = 2;
+		} else if (!strcmp(argv[i], "owned")) {
+			opts.owned = true;
+		} else if (!strcmp(argv[i], "hold")) {
+			hold = true;
+		} else {
+			return usage();
+		}
+	}
+	fd = get_prog(&argv[2], argc - 2, &n, t.side, &obj);
+	if (fd < 0)
+		return fail(argv[2], fd);
+	return do_attach(&t, fd, &opts, hold, obj);
+}
+
+static int cmd_replace(int argc, char **argv)
+{
+	struct netkit2_attach_opts opts = NETKIT2_OPTS(netkit2_attach_opts);
+	struct bpf_object *obj = NULL;
+	struct target t;
+	int i, n, err, fd;
+	__u32 ignore = 0;
+
+	if (argc < 4 || !is_num(argv[2]))
+		return usage();
+	err = parse_target(argv, &t);
+	if (err)
+		return err;
+	opts.flags = NETKIT2_F_REPLACE;
+	opts.replace_id = num(argv[2]);
+	i = 4;
+	if (argc > 4 && !is_keyword(argv[4]) && strncmp(argv[3], "id:", 3))
+		i = 5;
+	for (; i < argc; i += n) {
+		n = parse_pos(&argv[i], &ignore, &ignore,
+			      &opts.expected_revision);
+		if (!n || ignore)
+			return usage();
+	}
+	fd = get_prog(&argv[3], argc - 3, &n, t.side, &obj);
+	if (fd < 0)
+		return fail(argv[3], fd);
+	return do_attach(&t, fd, &opts, false, obj);
+}
+
 static int cmd_detach(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	uint32_t flags = 0;
+	struct netkit2_detach_opts opts = NETKIT2_OPTS(netkit2_detach_opts);
 	struct target t;
 	int i, n, err;
 
@@ -392,72 +379,59 @@ static int cmd_detach(int argc, char **argv)
 	err = parse_target(argv, &t);
 	if (err)
 		return err;
-	nlh = msg_start(buf, family, NETKIT2_CMD_DETACH, NETKIT2_GENL_VERSION);
-	put_target(nlh, &t);
 	for (i = 2; i < argc; i += n) {
-		n = parse_pos(&argv[i], nlh, &flags);
+		n = parse_pos(&argv[i], &opts.flags, &opts.relative_id,
+			      &opts.expected_revision);
 		if (n)
 			continue;
-		if (!strcmp(argv[i], "id") && is_num(argv[i + 1])) {
-			mnl_attr_put_u32(nlh, NETKIT2_A_PROG_ID,
-					 strtoul(argv[i + 1], NULL, 0));
-			n = 2;
-		} else {
+		if (strcmp(argv[i], "id") || !is_num(argv[i + 1]))
 			return usage();
-		}
+		opts.prog_id = num(argv[i + 1]);
+		n = 2;
 	}
-	if (flags)
-		mnl_attr_put_u32(nlh, NETKIT2_A_FLAGS, flags);
-	err = nl_talk(nlh, NULL, NULL);
+	err = netkit2_prog_detach(t.ifindex, t.side, -1, &opts);
 	if (err)
-		fprintf(stderr, "netkit2ctl: detach: %s\n", strerror(err));
-	return err;
+		return fail("detach", err);
+	if (json)
+		printf("{\"ifindex\":%d,\"target\":\"%s\"}\n", t.ifindex,
+		       side_name(t.side));
+	return 0;
 }
 
-static int query_cb(const struct nlmsghdr *nlh, void *data)
+static void print_progs(const __u32 *ids, const __u32 *owners, __u32 n,
+			__u64 revision, const char *indent)
 {
-	const uint32_t *ids = NULL, *owners = NULL;
-	uint64_t revision = 0;
-	unsigned int i, n = 0;
-	struct nlattr *a;
+	__u32 i;
 
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		switch (mnl_attr_get_type(a)) {
-		case NETKIT2_A_REVISION:
-			revision = mnl_attr_get_u64(a);
-			break;
-		case NETKIT2_A_PROG_IDS:
-			ids = mnl_attr_get_payload(a);
-			n = mnl_attr_get_payload_len(a) / sizeof(*ids);
-			break;
-		case NETKIT2_A_PROG_OWNERS:
-			owners = mnl_attr_get_payload(a);
-			break;
-		}
-	}
 	if (json) {
-		printf("{\"revision\":%" PRIu64 ",\"progs\":[", revision);
+		printf("\"revision\":%" PRIu64 ",\"progs\":[", (uint64_t)revision);
 		for (i = 0; i < n; i++)
 			printf("%s{\"id\":%u,\"owner\":%u}", i ? "," : "",
-			       ids[i], owners ? owners[i] : 0);
-		printf("]}\n");
-	} else {
-		printf("revision %" PRIu64 "\n", revision);
-		for (i = 0; i < n; i++) {
-			printf("%u", ids[i]);
-			if (owners && owners[i])
-				printf(" owner %u", owners[i]);
-			printf("\n");
-		}
+			       ids[i], owners[i]);
+		printf("]");
+		return;
 	}
-	return MNL_CB_OK;
+	printf("%srevision %" PRIu64 "\n", indent, (uint64_t)revision);
+	for (i = 0; i < n; i++) {
+		printf("%s%u", indent, ids[i]);
+		if (owners[i])
+			printf(" owner %u", owners[i]);
+		printf("\n");
+	}
+}
+
+static int query(const struct target *t, __u32 *ids, __u32 *owners,
+		 struct netkit2_query_opts *q)
+{
+	*q = NETKIT2_OPTS(netkit2_query_opts, .prog_ids = ids,
+			  .owners = owners, .count = NETKIT2_PROGS_MAX);
+	return netkit2_prog_query(t->ifindex, t->side, q);
 }
 
 static int cmd_query(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	__u32 ids[NETKIT2_PROGS_MAX], owners[NETKIT2_PROGS_MAX];
+	struct netkit2_query_opts q;
 	struct target t;
 	int err;
 
@@ -466,53 +440,129 @@ static int cmd_query(int argc, char **argv)
 	err = parse_target(argv, &t);
 	if (err)
 		return err;
-	nlh = msg_start(buf, family, NETKIT2_CMD_QUERY, NETKIT2_GENL_VERSION);
-	put_target(nlh, &t);
-	err = nl_talk(nlh, query_cb, NULL);
+	err = query(&t, ids, owners, &q);
 	if (err)
-		fprintf(stderr, "netkit2ctl: query: %s\n", strerror(err));
+		return fail("query", err);
+	if (json)
+		printf("{\"ifindex\":%d,\"target\":\"%s\",", t.ifindex,
+		       side_name(t.side));
+	print_progs(ids, owners, q.count, q.revision, "");
+	if (json)
+		printf("}\n");
+	return 0;
+}
+
+/*
+ * Both sides of one pair. Returns 0, -1 if @ifindex is no primary of a
+ * pair (with @quiet, nothing is printed then), or the exit status. With
+ * -j, the first pair printed opens the JSON array (*@opened).
+ */
+static int show_dev(int ifindex, const char *name, bool quiet, bool *opened)
+{
+	__u32 ids[2][NETKIT2_PROGS_MAX], owners[2][NETKIT2_PROGS_MAX];
+	struct netkit2_query_opts q[2];
+	struct target t = { .ifindex = ifindex };
+	int err;
+
+	for (t.side = NETKIT2_TARGET_PRIMARY; t.side <= NETKIT2_TARGET_PEER;
+	     t.side++) {
+		err = query(&t, ids[t.side], owners[t.side], &q[t.side]);
+		if (err && quiet && (err == -ENXIO || err == -EACCES ||
+				     err == -EOPNOTSUPP))
+			return -1;
+		if (err)
+			return fail(name, err);
+	}
+	if (json) {
+		printf("%s{\"ifname\":", *opened ? "," : "[");
+		*opened = true;
+		json_str(name);
+		printf(",\"ifindex\":%d", ifindex);
+	} else {
+		printf("%s (ifindex %d)\n", name, ifindex);
+	}
+	for (t.side = NETKIT2_TARGET_PRIMARY; t.side <= NETKIT2_TARGET_PEER;
+	     t.side++) {
+		if (json)
+			printf(",\"%s\":{", side_name(t.side));
+		else
+			printf("  %s\n", side_name(t.side));
+		print_progs(ids[t.side], owners[t.side], q[t.side].count,
+			    q[t.side].revision, "    ");
+		if (json)
+			printf("}");
+	}
+	if (json)
+		printf("}");
+	return 0;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct if_nameindex *all, *i;
+	char name[IF_NAMESIZE];
+	bool opened = false;
+	int ifindex, err = 0;
+
+	if (argc > 1)
+		return usage();
+	if (argc == 1) {
+		err = parse_dev(argv[0], &ifindex);
+		if (err)
+			return err;
+		if (!if_indextoname((unsigned int)ifindex, name))
+			snprintf(name, sizeof(name), "%d", ifindex);
+		err = show_dev(ifindex, name, false, &opened);
+	} else {
+		all = if_nameindex();
+		if (!all)
+			return fail("list devices", -errno);
+		for (i = all; i->if_index && err <= 0; i++)
+			err = show_dev((int)i->if_index, i->if_name, true,
+				       &opened);
+		if_freenameindex(all);
+		if (err < 0)
+			err = 0;
+	}
+	if (json && !err)
+		printf("%s]\n", opened ? "" : "[");
 	return err;
 }
 
 /* Print every change notification, one line each, until killed. */
-static int cmd_monitor(void)
+static int cmd_monitor(int argc)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t len;
+	struct netkit2_monitor *mon;
+	struct netkit2_event ev;
+	int err;
 
-	if (!mcgrp_changes ||
-	    mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &mcgrp_changes,
-				  sizeof(mcgrp_changes)) < 0) {
-		perror("netkit2ctl: join group " NETKIT2_GENL_MCGRP_CHANGES);
-		return errno ? errno : ENOENT;
-	}
-	json = true;
+	if (argc)
+		return usage();
+	mon = netkit2_monitor_open();
+	if (!mon)
+		return fail("join group " NETKIT2_GENL_MCGRP_CHANGES, -errno);
 	for (;;) {
-		struct nlmsghdr *m;
-
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (len < 0)
-			return errno;
-		for (m = (struct nlmsghdr *)buf; mnl_nlmsg_ok(m, (int)len);
-		     m = mnl_nlmsg_next(m, (int *)&len)) {
-			struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
-			struct nlattr *a;
-
-			if (m->nlmsg_type != family)
-				continue;
-			printf("%s ", g->cmd == NETKIT2_CMD_ATTACH ? "attach" :
-			       g->cmd == NETKIT2_CMD_DETACH ? "detach" : "?");
-			mnl_attr_for_each(a, m, sizeof(*g)) {
-				if (mnl_attr_get_type(a) == NETKIT2_A_IFINDEX)
-					printf("ifindex %u ", mnl_attr_get_u32(a));
-				else if (mnl_attr_get_type(a) == NETKIT2_A_TARGET)
-					printf("%s ", mnl_attr_get_u32(a) ?
-					       "peer" : "primary");
-			}
-			query_cb(m, NULL);
-			fflush(stdout);
+		err = netkit2_monitor_next(mon, &ev, -1);
+		if (err == -ENOBUFS) {
+			fprintf(stderr, "netkit2ctl: notifications lost\n");
+			continue;
 		}
+		if (err < 0)
+			break;
+		if (json)
+			printf("{\"event\":\"%s\",\"ifindex\":%u,\"target\":\"%s\",",
+			       cmd_name(ev.cmd), ev.ifindex,
+			       side_name(ev.target));
+		else
+			printf("%s ifindex %u %s\n", cmd_name(ev.cmd),
+			       ev.ifindex, side_name(ev.target));
+		print_progs(ev.prog_ids, ev.owners, ev.count, ev.revision, "  ");
+		if (json)
+			printf("}\n");
+		fflush(stdout);
 	}
+	netkit2_monitor_close(mon);
+	return fail("monitor", err);
 }
 
 static int cmd_prog(int argc, char **argv)
@@ -521,16 +571,18 @@ static int cmd_prog(int argc, char **argv)
 
 	if (argc != 1 || !is_num(argv[0]))
 		return usage();
-	fd = bpf_prog_get_fd_by_id(strtoul(argv[0], NULL, 0));
+	fd = bpf_prog_get_fd_by_id(num(argv[0]));
 	if (fd < 0)
-		return errno;
+		return fail(argv[0], -errno);
 	close(fd);
+	if (json)
+		printf("{\"id\":%u}\n", num(argv[0]));
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int err;
+	const char *cmd;
 
 	argv++;
 	argc--;
@@ -541,21 +593,22 @@ int main(int argc, char **argv)
 	}
 	if (!argc)
 		return usage();
-	if (!strcmp(argv[0], "prog"))
-		return cmd_prog(argc - 1, argv + 1);
-	err = nl_open();
-	if (err)
-		return err;
-	if (!strcmp(argv[0], "attach"))
-		err = cmd_attach(argc - 1, argv + 1);
-	else if (!strcmp(argv[0], "detach"))
-		err = cmd_detach(argc - 1, argv + 1);
-	else if (!strcmp(argv[0], "query"))
-		err = cmd_query(argc - 1, argv + 1);
-	else if (!strcmp(argv[0], "monitor") && argc == 1)
-		err = cmd_monitor();
-	else
-		err = usage();
-	mnl_socket_close(nl);
-	return err;
+	cmd = argv[0];
+	argv++;
+	argc--;
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(argc, argv);
+	if (!strcmp(cmd, "replace"))
+		return cmd_replace(argc, argv);
+	if (!strcmp(cmd, "detach"))
+		return cmd_detach(argc, argv);
+	if (!strcmp(cmd, "show"))
+		return cmd_show(argc, argv);
+	if (!strcmp(cmd, "query"))
+		return cmd_query(argc, argv);
+	if (!strcmp(cmd, "monitor"))
+		return cmd_monitor(argc);
+	if (!strcmp(cmd, "prog"))
+		return cmd_prog(argc, argv);
+	return usage();
 }

@@ -90,11 +90,21 @@ enum netkit2_target {
 #define NETKIT2_F_MASK		(NETKIT2_F_REPLACE | NETKIT2_F_BEFORE | \
 				 NETKIT2_F_AFTER)
 
+/*
+ * Commands. ATTACH and DETACH are also the commands of the "changes"
+ * notifications for what they do (DETACH too when a socket that owned
+ * programs closes); those carry the list after the change. RELEASE is only
+ * a notification: a pair is being deleted (by request, with a network
+ * namespace or with the module) and PROG_IDS / PROG_OWNERS list the
+ * programs a side had, which are released with it. Every notification
+ * goes to the primary's network namespace.
+ */
 enum {
 	NETKIT2_CMD_UNSPEC,
-	NETKIT2_CMD_ATTACH,	/* also the command of change notifications */
-	NETKIT2_CMD_DETACH,	/* ... and of detach/owner-release notifications */
+	NETKIT2_CMD_ATTACH,
+	NETKIT2_CMD_DETACH,
 	NETKIT2_CMD_QUERY,
+	NETKIT2_CMD_RELEASE,
 	__NETKIT2_CMD_MAX,
 };
 
@@ -113,7 +123,9 @@ enum {
 	NETKIT2_A_FLAGS,		/* u32, NETKIT2_F_* */
 	NETKIT2_A_EXPECTED_REVISION,	/* u64, 0: any */
 	NETKIT2_A_OWNED,		/* flag: detach when the socket closes */
-	NETKIT2_A_REVISION,		/* u64, reply and notifications */
+	NETKIT2_A_REVISION,		/* u64, reply and notifications; 1 when
+					 * the list is empty
+					 */
 	NETKIT2_A_PROG_IDS,		/* binary, u32[]: ids in run order */
 	NETKIT2_A_PROG_OWNERS,		/* binary, u32[]: owner port id, 0: none */
 	NETKIT2_A_PAD,
