@@ -1439,6 +1439,8 @@ static netdev_tx_t nk2t_xmit_proto(struct kunit *test, struct net *net,
 	skb->priority = NK2T_PRIO;
 	skb->tstamp = NK2T_TSTAMP;
 	skb->pkt_type = PACKET_OUTGOING;
+	/* Behind the Ethernet header, as the stack sets it before xmit. */
+	skb_set_network_header(skb, ETH_HLEN);
 	/* Somewhere other than the Ethernet header: xmit must reset it. */
 	skb_set_mac_header(skb, 4);
 
