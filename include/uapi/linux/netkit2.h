@@ -76,7 +76,11 @@ enum {
 #define NETKIT2_GENL_VERSION		1
 #define NETKIT2_GENL_MCGRP_CHANGES	"changes"
 
-#define NETKIT2_PROGS_MAX		64
+/*
+ * Upstream netkit's limit: the kernel's multi-program array has 64 slots
+ * and keeps one of them free, so a side takes 63 programs.
+ */
+#define NETKIT2_PROGS_MAX		63
 
 enum netkit2_target {
 	NETKIT2_TARGET_PRIMARY,
