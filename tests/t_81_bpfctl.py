@@ -300,13 +300,22 @@ def spec_constants(spec):
             v += 1
         out[c_name(s['attr-max-name'])] = v - 1
         out[c_name(s['attr-cnt-name'])] = v
-    v = 1
+    # Directional ids: a request's own, or that of a notification. The
+    # attach and detach notifications carry their command's id, which the
+    # header names once.
+    top = 0
     for op in spec['operations']['list']:
-        v = op.get('value', v)
-        out[c_name(spec['operations']['name-prefix'] + op['name'])] = v
-        v += 1
-    out[c_name(spec['cmd-max-name'])] = v - 1
-    out[c_name(spec['cmd-cnt-name'])] = v
+        if 'do' in op:
+            v = op['do']['request']['value']
+        else:
+            v = op['value']
+        top = max(top, v)
+        name = op['name']
+        if name.endswith('-ntf'):
+            name = name[:-len('-ntf')]
+        out[c_name(spec['operations']['name-prefix'] + name)] = v
+    out[c_name(spec['cmd-max-name'])] = top
+    out[c_name(spec['cmd-cnt-name'])] = top + 1
     for g in spec['mcast-groups']['list']:
         out[c_name(g['c-define-name'])] = None
     return out
@@ -423,8 +432,8 @@ def t_ynl_drive(t):
         got, other = ynl_messages(mon, 6, 60)
         t.eq(other, [], 'ynl printed only notifications')
         t.eq([(m['name'], m['msg']['target'], m['msg']['prog-ids']) for m in got],
-             [('attach', 'primary', [id1]), ('attach', 'primary', [id2, id1]),
-              ('detach', 'primary', [id1]), ('attach', 'peer', [id2]),
+             [('attach-ntf', 'primary', [id1]), ('attach-ntf', 'primary', [id2, id1]),
+              ('detach-ntf', 'primary', [id1]), ('attach-ntf', 'peer', [id2]),
               ('release', 'primary', [id1]), ('release', 'peer', [id2])],
              'notifications decoded by name')
     finally:
