@@ -315,6 +315,20 @@ static void nk2_target(struct nk2_msg *m, __u8 cmd, int ifindex,
 
 /* --- requests ------------------------------------------------------- */
 
+/* What attach and detach both take: position, anchor and revision. */
+static void nk2_put_position(struct nk2_msg *m, __u32 flags, int rel_fd,
+			     __u32 rel_id, __u64 revision)
+{
+	if (flags)
+		nk2_put_u32(m, NETKIT2_A_FLAGS, flags);
+	if (rel_fd > 0)
+		nk2_put_u32(m, NETKIT2_A_RELATIVE_FD, (__u32)rel_fd);
+	if (rel_id)
+		nk2_put_u32(m, NETKIT2_A_RELATIVE_ID, rel_id);
+	if (revision)
+		nk2_put_u64(m, NETKIT2_A_EXPECTED_REVISION, revision);
+}
+
 int netkit2_prog_attach(int ifindex, enum netkit2_target side, int prog_fd,
 			const struct netkit2_attach_opts *opts)
 {
@@ -338,18 +352,11 @@ int netkit2_prog_attach(int ifindex, enum netkit2_target side, int prog_fd,
 
 	nk2_target(&m, NETKIT2_CMD_ATTACH, ifindex, side);
 	nk2_put_u32(&m, NETKIT2_A_PROG_FD, (__u32)prog_fd);
-	if (flags)
-		nk2_put_u32(&m, NETKIT2_A_FLAGS, flags);
-	if (rel_fd > 0)
-		nk2_put_u32(&m, NETKIT2_A_RELATIVE_FD, (__u32)rel_fd);
-	if (rel_id)
-		nk2_put_u32(&m, NETKIT2_A_RELATIVE_ID, rel_id);
+	nk2_put_position(&m, flags, rel_fd, rel_id, revision);
 	if (replace_fd > 0)
 		nk2_put_u32(&m, NETKIT2_A_REPLACE_FD, (__u32)replace_fd);
 	if (replace_id)
 		nk2_put_u32(&m, NETKIT2_A_REPLACE_ID, replace_id);
-	if (revision)
-		nk2_put_u64(&m, NETKIT2_A_EXPECTED_REVISION, revision);
 	if (NK2_OPT(opts, owned, false))
 		nk2_put(&m, NETKIT2_A_OWNED, NULL, 0);
 	return nk2_err(nk2_request(&m, NULL, NULL));
@@ -378,14 +385,7 @@ int netkit2_prog_detach(int ifindex, enum netkit2_target side, int prog_fd,
 		nk2_put_u32(&m, NETKIT2_A_PROG_FD, (__u32)prog_fd);
 	if (prog_id)
 		nk2_put_u32(&m, NETKIT2_A_PROG_ID, prog_id);
-	if (flags)
-		nk2_put_u32(&m, NETKIT2_A_FLAGS, flags);
-	if (rel_fd > 0)
-		nk2_put_u32(&m, NETKIT2_A_RELATIVE_FD, (__u32)rel_fd);
-	if (rel_id)
-		nk2_put_u32(&m, NETKIT2_A_RELATIVE_ID, rel_id);
-	if (revision)
-		nk2_put_u64(&m, NETKIT2_A_EXPECTED_REVISION, revision);
+	nk2_put_position(&m, flags, rel_fd, rel_id, revision);
 	return nk2_err(nk2_request(&m, NULL, NULL));
 }
 
