@@ -269,12 +269,16 @@ def send_marked(ns, n=5):
     nsx(ns, "python3 -c '%s'" % code)
 
 
-@test('redirect: scrub with programs: mark and priority per scrub mode', NEEDS)
+@test('redirect: scrub with programs: mark, priority and room per scrub mode', NEEDS)
 def t_scrub(t):
+    # tc_netkit.c's scrub scenario: scrub default without room, scrub none
+    # with headroom 32 and tailroom 8, both as the program sees them.
     for scrub, keep in ((nl.SCRUB_DEFAULT, False), (nl.SCRUB_NONE, True)):
         what = 'scrub none' if keep else 'scrub default'
-        h, p, _ = topology(t, remote=False, scrub=scrub, peer_scrub=scrub)
-        for prog, passes in (('nk_want_marked', keep), ('nk_want_scrubbed', not keep)):
+        room = {'headroom': 32, 'tailroom': 8} if keep else {}
+        h, p, _ = topology(t, remote=False, scrub=scrub, peer_scrub=scrub, **room)
+        for prog, passes in (('nk_want_marked', keep), ('nk_want_scrubbed', not keep),
+                             ('nk_want_room', keep), ('nk_want_no_room', not keep)):
             attach(t, 'nkh', 'primary', prog, ns=h)
             nkh = stats('nkh', h)
             send_marked(h)

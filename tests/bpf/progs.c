@@ -8,6 +8,7 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -305,6 +306,49 @@ int nk_want_scrubbed(struct __sk_buff *skb)
 	if (skb->protocol != bpf_htons(ETH_P_IP))
 		return NK_PASS;
 	return !skb->mark && !skb->priority ? NK_PASS : NK_DROP;
+}
+
+/* The room the device asks of senders, read from the device the program
+ * runs on (the peer of the sender), with CO-RE against the running kernel:
+ * IPv4 passes only when it is the pair's IFLA_NETKIT_HEADROOM/TAILROOM (or
+ * none at all).
+ */
+#define NK_HEADROOM	32
+#define NK_TAILROOM	8
+
+struct sk_buff___nk2 {
+	struct net_device___nk2 *dev;
+} __attribute__((preserve_access_index));
+
+struct net_device___nk2 {
+	unsigned short needed_headroom;
+	unsigned short needed_tailroom;
+} __attribute__((preserve_access_index));
+
+static __always_inline bool nk_room_is(struct __sk_buff *ctx, __u16 head,
+				       __u16 tail)
+{
+	struct sk_buff___nk2 *skb = (void *)ctx;
+	struct net_device___nk2 *dev = BPF_CORE_READ(skb, dev);
+
+	return BPF_CORE_READ(dev, needed_headroom) == head &&
+	       BPF_CORE_READ(dev, needed_tailroom) == tail;
+}
+
+SEC("tc")
+int nk_want_room(struct __sk_buff *skb)
+{
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return NK_PASS;
+	return nk_room_is(skb, NK_HEADROOM, NK_TAILROOM) ? NK_PASS : NK_DROP;
+}
+
+SEC("tc")
+int nk_want_no_room(struct __sk_buff *skb)
+{
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return NK_PASS;
+	return nk_room_is(skb, 0, 0) ? NK_PASS : NK_DROP;
 }
 
 /* Drops ICMP over IPv4 that carries an Ethernet header saying so, passes
