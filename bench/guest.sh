@@ -15,7 +15,8 @@
 # lo, veth, netkit and netkit2 in L3 mode, netkit-l2 and netkit2-l2. Every
 # repetition goes through the figures in turn and, within a figure, through
 # the candidates in an order rotated by the repetition and reversed every
-# other one, so that drift on the shared host hits every candidate alike.
+# other one, so that drift on the shared host hits every candidate alike;
+# netkit2 always runs next to the upstream netkit it is compared with.
 set -uo pipefail
 
 OUT=$1
@@ -47,7 +48,7 @@ kind_of() {
 
 # Namespace of the sending side, of the receiving side, and the address the
 # sender targets, per candidate.
-declare -A NS_A NS_B DST DEV_A
+declare -A NS_A NS_B DST DEV_A DEV_B
 setup() {
 	local c=$1 idx=$2 kind mode=""
 	NS_A[$c]=bench-$c-a
@@ -71,6 +72,7 @@ setup() {
 		ip -n "${NS_A[$c]}" link set lo up && ip -n "${NS_B[$c]}" link set lo up &&
 		ip -n "${NS_A[$c]}" link set "bn${idx}a" up &&
 		ip -n "${NS_B[$c]}" link set "bn${idx}b" up || return 1
+	DEV_B[$c]=bn${idx}b
 	ip netns exec "${NS_A[$c]}" ping -q -c 1 -W 5 "${DST[$c]}" >/dev/null ||
 		{ log "$c: no ping through the pair"; return 1; }
 }
@@ -110,6 +112,46 @@ m_udp() {
 	echo "$tx $rx"
 }
 
+# The kernel's packet generator on the sending device: 64-byte UDP frames
+# handed straight to the device's ndo_start_xmit from a kernel thread (no
+# socket, no system call), addressed to the receiver, which has no
+# listener on the port; the packets per second the thread reached in SECS.
+# This is the figure where the device's own transmit work weighs most.
+m_pktgen() {
+	local c=$1 dev mac out
+	if [ "$c" = lo ]; then
+		dev=lo
+		mac=00:00:00:00:00:00
+	else
+		dev=${DEV_A[$c]}
+		mac=$(cat "/sys/class/net/${DEV_B[$c]}/address" 2>/dev/null ||
+			ip netns exec "${NS_B[$c]}" cat "/sys/class/net/${DEV_B[$c]}/address") || return 1
+	fi
+	# shellcheck disable=SC2016
+	out=$(ip netns exec "${NS_A[$c]}" bash -c '
+		set -e
+		p=/proc/net/pktgen
+		echo rem_device_all >$p/kpktgend_0
+		echo "add_device $1" >$p/kpktgend_0
+		for s in "count 0" "clone_skb 0" "burst 1" "delay 0" "pkt_size 64" \
+			"dst $2" "dst_mac $3" "udp_dst_min 9" "udp_dst_max 9"; do
+			echo "$s" >"$p/$1"
+		done
+		echo start >$p/pgctrl &
+		sleep "$4"
+		echo stop >$p/pgctrl
+		wait
+		cat "$p/$1"
+		echo rem_device_all >$p/kpktgend_0
+		' pktgen "$dev" "${DST[$c]}" "$mac" "$SECS" 2>&1) ||
+		{ log "$c: pktgen failed: $(tail -c 300 <<<"$out")"; return 1; }
+	# "Result: OK: ... usec, N (64byte,0frags)" then "  Mpps ..."
+	awk '/^Result: OK/ { ok = 1; next }
+	     ok && /pps/ { sub(/pps.*/, "", $1); print "pps=" $1; done = 1; exit }
+	     END { if (!done) exit 1 }' <<<"$out" ||
+		{ log "$c: no pktgen result: $(tail -c 300 <<<"$out")"; return 1; }
+}
+
 # Programs attached to the sending device while MEASURE runs.
 with_progs() {
 	local c=$1 set=$2 fn=$3 hold=/run/bench-hold.$$ pid i rc=0
@@ -144,13 +186,38 @@ rotate() {
 	done
 }
 
+# The order of candidate list $2 in repetition $1: each netkit2 candidate
+# runs right next to its upstream counterpart (netkit2 with netkit,
+# netkit2-l2 with netkit-l2), first in one repetition and second in the
+# next, so that the ratio the bar is about comes from two measurements a
+# few seconds apart; those blocks and the other candidates are rotated as
+# rotate() does.
+order() {
+	local rep=$1 list=" $2 " c b blocks=""
+	for c in $list; do
+		case $c in
+		netkit2 | netkit2-l2)
+			[[ $list == *" ${c/netkit2/netkit} "* ]] && continue ;;
+		netkit | netkit-l2)
+			b=${c/netkit/netkit2}
+			if [[ $list == *" $b "* ]]; then
+				if [ $((rep % 2)) -eq 0 ]; then c=$c,$b; else c=$b,$c; fi
+			fi ;;
+		esac
+		blocks+="$c "
+	done
+	for b in $(rotate "$rep" "$blocks"); do
+		printf '%s ' "${b//,/ }"
+	done
+}
+
 # run REP FIGURE CANDIDATES FN ARGS...: measure FIGURE on each candidate;
 # the outputs' name=value pairs become FIGURE.name rows.
 FAILED=0
 run() {
 	local rep=$1 fig=$2 cands=$3 fn=$4 c out kv t0=$SECONDS
 	shift 4
-	for c in $(rotate "$rep" "$cands"); do
+	for c in $(order "$rep" "$cands"); do
 		if ! out=$("$fn" "$c" "$@"); then
 			FAILED=$((FAILED + 1))
 			continue
@@ -170,7 +237,7 @@ control() {
 			{ FAILED=$((FAILED + 1)); log "pairs $k failed"; continue; }
 		for kv in $out; do record "$rep" "pairs.${kv%%=*}" "$k" "${kv#*=}"; done
 	done
-	for k in $(rotate "$rep" "netkit netkit2"); do
+	for k in $(order "$rep" "netkit netkit2"); do
 		out=$(ip netns exec "${NS_A[$k]}" "$NKB" progs "$k" "${DEV_A[$k]}" 63) ||
 			{ FAILED=$((FAILED + 1)); log "progs $k failed"; continue; }
 		for kv in $out; do record "$rep" "progs.${kv%%=*}" "$k" "${kv#*=}"; done
@@ -209,6 +276,7 @@ main() {
 	log "kernel $(uname -r), $(nproc) cpus; $REPS repetitions of $SECS s, $PAIRS pairs"
 	insmod "$tree/netkit2.ko" || die "insmod netkit2.ko failed"
 	command -v iperf3 >/dev/null || die "no iperf3 in the guest (scripts/prepare installs it)"
+	modprobe pktgen || die "modprobe pktgen failed"
 	for c in $CANDS; do
 		setup "$c" "$idx" || die "$c: setup failed"
 		servers "$c" || die "$c: servers did not start"
@@ -225,8 +293,10 @@ main() {
 		run "$rep" tcp4 "$CANDS" m_tcp 4
 		run "$rep" rr "$CANDS" m_rr
 		run "$rep" udp "$CANDS" m_udp
+		run "$rep" pktgen "$CANDS" m_pktgen
 		for set in pass chain8 redirect; do
 			run "$rep" "udp+$set" "$NKCANDS" with_progs "$set" m_udp
+			run "$rep" "pktgen+$set" "$NKCANDS" with_progs "$set" m_pktgen
 		done
 		control "$rep"
 	done

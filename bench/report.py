@@ -13,6 +13,7 @@ judged.
 """
 
 import collections
+import math
 import os
 import shutil
 import statistics
@@ -32,12 +33,14 @@ ROWS = [
     ('rr.rr_p99_us', 'TCP RR latency p99', 'us', 1, False, DATA_CANDS),
     ('udp.tx_pps', 'UDP 64 B, sent', 'kpps', 1e-3, True, DATA_CANDS),
     ('udp.rx_pps', 'UDP 64 B, received', 'kpps', 1e-3, True, DATA_CANDS),
+    ('pktgen.pps', 'pktgen 64 B into xmit', 'kpps', 1e-3, True, DATA_CANDS),
 ]
 for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'),
                     ('redirect', 'redirect prog')):
     ROWS += [
         ('udp+%s.tx_pps' % _set, 'UDP 64 B sent, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
         ('udp+%s.rx_pps' % _set, 'UDP 64 B received, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
+        ('pktgen+%s.pps' % _set, 'pktgen 64 B, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
     ]
 CP_ROWS = [
     ('pairs.create_us', 'create a pair', 'us', 1, False, CP_KINDS),
@@ -48,7 +51,7 @@ CP_ROWS = [
     ('progs.detach_us', 'detach a program (63 in turn)', 'us', 1, False, ['netkit', 'netkit2']),
 ]
 # Where netkit2 must be ahead of veth.
-VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps'}
+VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps', 'pktgen.pps'}
 NK_BAR = 0.98
 
 
@@ -91,36 +94,49 @@ def fmt(x, scale):
     return '%.2f' % x
 
 
+def paired(key, a, b, higher):
+    """How good a is relative to b (> 1: a is better) in each repetition,
+    whose measurements of a and b were taken close together in time."""
+    ra, rb = BY_REP.get((key, a), {}), BY_REP.get((key, b), {})
+    return [ra[r] / rb[r] if higher else rb[r] / ra[r]
+            for r in ra if r in rb and ra[r] > 0 and rb[r] > 0]
+
+
 def ratio(vals, key, a, b, higher):
-    """How good a is relative to b (> 1: a is better): the median of the
-    ratios of each repetition, whose measurements of a and b were taken
-    close together in time."""
-    ra, rb = BY_REP.get((key, a), {}), BY_REP.get((key, b), {})
-    rs = [ra[r] / rb[r] if higher else rb[r] / ra[r]
-          for r in ra if r in rb and ra[r] > 0 and rb[r] > 0]
-    if not rs:
+    """The median of the per-repetition ratios of a to b, or None."""
+    rs = paired(key, a, b, higher)
+    return statistics.median(rs) if rs else None
+
+
+# Student's t, two-sided 95 %, by degrees of freedom.
+T95 = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+       2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
+
+
+def interval(rs):
+    """95 % confidence interval of the typical ratio (the geometric mean of
+    the per-repetition ratios, through the t distribution of their
+    logarithms), or None with fewer than three repetitions."""
+    if len(rs) < 3:
         return None
-    return statistics.median(rs)
-
-
-def ratio_range(key, a, b, higher):
-    ra, rb = BY_REP.get((key, a), {}), BY_REP.get((key, b), {})
-    rs = [ra[r] / rb[r] if higher else rb[r] / ra[r]
-          for r in ra if r in rb and ra[r] > 0 and rb[r] > 0]
-    return (min(rs), max(rs)) if rs else None
+    logs = [math.log(r) for r in rs]
+    mean, sd = statistics.mean(logs), statistics.stdev(logs)
+    half = (T95[len(rs) - 2] if len(rs) - 1 <= len(T95) else 1.96) * sd / math.sqrt(len(rs))
+    return math.exp(mean - half), math.exp(mean + half)
 
 
 def verdict(key, a, b, higher, bar, what):
-    """Met, missed, or not decided: the per-repetition ratios fall on both
-    sides of the bar, so the noise is larger than the difference."""
-    rr = ratio_range(key, a, b, higher)
-    if rr is None:
+    """Met when the whole confidence interval of the ratio lies at or above
+    the bar, missed when it lies below, else undecided: the noise of the
+    run is larger than the distance to the bar."""
+    ci = interval(paired(key, a, b, higher))
+    if ci is None:
         return None
-    if rr[0] >= bar:
+    if ci[0] >= bar:
         return '%s met' % what
-    if rr[1] < bar:
+    if ci[1] < bar:
         return '**%s missed**' % what
-    return '%s: noise' % what
+    return '%s: undecided' % what
 
 
 def table(vals, rows, cands, ratios, bars):
@@ -145,7 +161,9 @@ def table(vals, rows, cands, ratios, bars):
         verdicts = []
         for _name, a, b in ratios:
             r = ratio(vals, key, a, b, higher) if a in applies and b in applies else None
-            cells.append('' if r is None else '%.3f' % r)
+            ci = interval(paired(key, a, b, higher)) if r is not None and bars else None
+            cells.append('' if r is None else '%.3f' % r if ci is None else
+                         '%.3f (%.3f-%.3f)' % (r, ci[0], ci[1]))
         if bars:
             for a, b in (('netkit2', 'netkit'), ('netkit2-l2', 'netkit-l2')):
                 v = verdict(key, a, b, higher, NK_BAR, 'L2' if a.endswith('-l2') else 'L3')
@@ -217,10 +235,14 @@ def main():
         '(for lower-is-better figures the ratio is inverted); each is the '
         'median of the per-repetition ratios, whose two measurements were '
         'taken close together. netkit2/netkit compares L3 with L3; the L2 '
-        'pair has its own column. The bar column: L3 and L2 for netkit2 >= '
-        '%.2fx netkit in that mode, veth for netkit2 ahead of veth; a bar is '
-        'met (missed) when the ratio of every repetition is above (below) '
-        'it, "noise" when the repetitions fall on both sides of it.' % NK_BAR,
+        'pair has its own column. In the data-path table the parentheses give '
+        'the 95 %% confidence interval of the typical ratio (geometric mean of '
+        'the per-repetition ratios, t distribution; three repetitions or '
+        'more). The bar column: L3 and L2 for netkit2 >= %.2fx netkit in that '
+        'mode, veth for netkit2 ahead of veth; a bar is met (missed) when the '
+        'whole interval lies at or above (below) it, "undecided" when the '
+        'interval straddles it: the run\'s noise is larger than the distance '
+        'to the bar.' % NK_BAR,
         '',
         '**These figures come from a TCG (software-emulated) guest on a shared '
         'host: absolute numbers say nothing about real hardware, and only '
