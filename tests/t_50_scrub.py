@@ -9,6 +9,7 @@ import re
 
 import nl
 from harness import add, sh, Fail, Skip
+from kit import traffic_pair
 
 MARK = 0x42
 PRIO = 5
@@ -59,22 +60,12 @@ def send(ns, dst):
 
 
 def setup(t, primary_scrub, peer_scrub):
-    h, p = t.ns('h'), t.ns('p')
-    with nl.NL() as n:
-        kw = {}
-        if primary_scrub is not None:
-            kw['scrub'] = primary_scrub
-        if peer_scrub is not None:
-            kw['peer_scrub'] = peer_scrub
-        r = n.newlink(t.kind, name='nkh', peer={'name': 'nkp'}, **kw)
-        t.require(r.errno == 0, 'create', r)
-    sh('ip link set nkp netns %s' % p, check=True)
-    sh('ip link set nkh netns %s' % h, check=True)
-    sh('ip -n %s addr add 10.77.0.1/24 dev nkh' % h, check=True)
-    sh('ip -n %s addr add 10.77.0.2/24 dev nkp' % p, check=True)
-    sh('ip -n %s link set nkh up' % h, check=True)
-    sh('ip -n %s link set nkp up' % p, check=True)
-    return h, p
+    kw = {}
+    if primary_scrub is not None:
+        kw['scrub'] = primary_scrub
+    if peer_scrub is not None:
+        kw['peer_scrub'] = peer_scrub
+    return traffic_pair(t, **kw)
 
 
 def check_counts(t, c, kept, what):

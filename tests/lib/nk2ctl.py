@@ -10,6 +10,7 @@ import time
 
 import nl
 from harness import sh, Fail
+from kit import traffic_pair  # noqa: F401  (the tests take it from here)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CTL = os.path.join(HERE, '..', '..', 'tools', 'netkit2ctl', 'netkit2ctl')
@@ -89,20 +90,6 @@ def mkpair(t, a='nkb0', b='nkb1', **kw):
         t.require(r.errno == 0, 'create pair', r)
     t.dev(a)
     return a, b
-
-
-def traffic_pair(t):
-    h, p = t.ns('h'), t.ns('p')
-    with nl.NL() as n:
-        r = n.newlink(t.kind, name='nkh', mode=nl.L3, peer={'name': 'nkp'})
-        t.require(r.errno == 0, 'create pair', r)
-    sh('ip link set nkp netns %s' % p, check=True)
-    sh('ip link set nkh netns %s' % h, check=True)
-    sh('ip -n %s addr add 10.77.0.1/24 dev nkh' % h, check=True)
-    sh('ip -n %s addr add 10.77.0.2/24 dev nkp' % p, check=True)
-    sh('ip -n %s link set nkh up' % h, check=True)
-    sh('ip -n %s link set nkp up' % p, check=True)
-    return h, p
 
 
 def ping(ns, dst='10.77.0.2', count=2):
