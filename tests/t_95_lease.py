@@ -18,7 +18,7 @@ import genl
 import nl
 from genl import (NETDEV_CMD_QUEUE_CREATE, NETDEV_CMD_QUEUE_GET, QUEUE_TYPE_RX,
                   QUEUE_TYPE_TX)
-from harness import test, sh, Skip, Fail, kind_links
+from harness import test, sh, Skip, Fail, kind_links, upstream_netkit_available
 
 NSIM_BUS = '/sys/bus/netdevsim'
 
@@ -168,17 +168,40 @@ def phys_lease(fid, dev, qid):
     return genl.queue_lease(r)
 
 
-def new_single(t, name, numrx=4):
+def new_single(t, name, numrx=4, kind=None):
     with nl.NL() as n:
-        r = n.newlink(t.kind, name=t.dev(name), numrx=numrx, pairing=nl.SINGLE)
+        r = n.newlink(kind or t.kind, name=t.dev(name), numrx=numrx, pairing=nl.SINGLE)
     t.require(r.errno == 0, 'create single %s' % name, r)
 
 
-def new_pair(t, name, peer, numrx=4):
+def new_pair(t, name, peer, numrx=4, kind=None):
     with nl.NL() as n:
-        r = n.newlink(t.kind, name=t.dev(name), numrx=numrx,
+        r = n.newlink(kind or t.kind, name=t.dev(name), numrx=numrx,
                       peer={'name': peer, 'numrx': numrx})
     t.require(r.errno == 0, 'create pair %s/%s' % (name, peer), r)
+
+
+def kinds(t):
+    """The kinds a test sets up: its own and, for netkit2, upstream netkit
+    where the kernel has it with queue-create, whose answers netkit2's
+    must equal."""
+    ks = [t.kind]
+    if t.kind == 'netkit2' and has_queue_create() and upstream_netkit_available():
+        ks.append('netkit')
+    return ks
+
+
+def kname(name, kind):
+    """Device name NAME for KIND: upstream netkit's copies end in 'u'."""
+    return name if kind == 'netkit2' else name + 'u'
+
+
+def same_as_upstream(t, got, what):
+    """GOT maps each kind to its outcome: netkit2's must be upstream's."""
+    if 'netkit' in got and 'netkit2' in got:
+        t.eq(got['netkit2'], got['netkit'], '%s: netkit2 answers as upstream netkit' % what)
+    elif t.kind == 'netkit2':
+        t.note('%s: no upstream netkit with queue-create to compare with' % what)
 
 
 @test('lease: queue-create reaches netkit2 where the kernel has it')
@@ -375,3 +398,46 @@ def _(t):
             t.check('netdev_rx_queue_unlease' in p.stdout + p.stderr,
                     'ynl prints the refusal message', p.stdout + p.stderr)
             t.eq(rx_queues('nkl10'), 1, 'no rx queue added')
+
+
+def set_channels(dev, n):
+    """ethtool -L DEV combined N: (exit status, stderr's netlink message)."""
+    p = sh('ethtool -L %s combined %d' % (dev, n))
+    msg = [ln.split('netlink error:', 1)[1].strip() for ln in p.stderr.splitlines()
+           if 'netlink error:' in ln]
+    return p.returncode, msg[0] if msg else p.stderr.strip() or None
+
+
+@test('lease: channel resize of the physical device keeps a leased queue')
+def _(t):
+    fid = need_lease(t)
+    if not sh('command -v ethtool').stdout.strip():
+        raise Skip('no ethtool')
+    got = {}
+    for kind in kinds(t):
+        dev = kname('nkch0', kind)
+        with Nsim(4) as ns:
+            if set_channels(ns.name, 4)[0]:
+                raise Skip('netdevsim has no set_channels here')
+            new_single(t, dev, kind=kind)
+            t.eq(ename(create(fid, dev, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            want = {'ifindex': ifindex(dev), 'queue': 1, 'netns_id': None}
+            out = []
+            for n in (2, 1, 3, 4):
+                rc, msg = set_channels(ns.name, n)
+                out.append((n, rc != 0, msg if rc else None, rx_queues(ns.name),
+                            phys_lease(fid, ns.name, 2) == want))
+            sh('ip link set %s up' % dev, check=True)
+            t.eq(queue_get(fid, dev, 1).ename, 'OK', '%s: queue-get %s rx 1' % (kind, dev))
+            with nl.NL() as n:
+                t.eq(n.dellink(dev).errno, 0, '%s: delete %s' % (kind, dev))
+            # The lease is gone with the device: nothing holds the queue.
+            out.append(('after', set_channels(ns.name, 1)[0], rx_queues(ns.name)))
+        got[kind] = out
+        busy = 'Device queue in use due to queue leasing'
+        t.eq(out[:2], [(2, True, busy, 4, True), (1, True, busy, 4, True)],
+             '%s: shrinking below the leased queue refused, lease intact' % kind)
+        t.eq(out[2:4], [(3, False, None, 3, True), (4, False, None, 4, True)],
+             '%s: shrinking above it and growing work, lease kept' % kind)
+        t.eq(out[4], ('after', 0, 1), '%s: shrinking works once the lease ended' % kind)
+    same_as_upstream(t, got, 'channel resize')
