@@ -441,3 +441,56 @@ def _(t):
              '%s: shrinking above it and growing work, lease kept' % kind)
         t.eq(out[4], ('after', 0, 1), '%s: shrinking works once the lease ended' % kind)
     same_as_upstream(t, got, 'channel resize')
+
+
+def wait_unleased(fid, dev, q):
+    for _ in range(50):
+        if phys_lease(fid, dev, q) is None:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@test('lease: leases follow a leasing peer and a single device across netns moves')
+def _(t):
+    fid = need_lease(t)
+    got = {}
+    for kind in kinds(t):
+        a, b = t.ns('lmva' + kind[-1]), t.ns('lmvb' + kind[-1])
+        prim, peer, single = kname('nkm0', kind), kname('nkm0p', kind), kname('nkm1', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_pair(t, prim, peer, kind=kind)
+            new_single(t, single, kind=kind)
+            t.eq(ename(create(fid, peer, ns.name, 1)), 'OK', '%s: lease nsim queue 1' % kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+
+            def step(what, dev, q, where):
+                sh('ip %slink set %s up' % (ns_arg(where), dev), check=True)
+                lease = phys_lease(fid, ns.name, q)
+                ok = (lease is not None and lease['queue'] == 1 and
+                      lease['ifindex'] == ifindex(dev, where) and
+                      (lease['netns_id'] is None) == (where is None))
+                t.check(ok, '%s: %s: nsim queue %d leased to %s queue 1 in %s' %
+                        (kind, what, q, dev, where or 'the initial netns'), lease)
+                qg = queue_get(fid, dev, 1, ns=where).ename
+                t.eq(qg, 'OK', '%s: %s: queue-get %s rx 1 in its netns' % (kind, what, dev))
+                out.append((what, ok, qg, rx_queues(dev, where)))
+
+            for what, dev, q, frm, to in (('peer to netns a', peer, 1, None, a),
+                                          ('peer from a to b', peer, 1, a, b),
+                                          ('single to netns a', single, 2, None, a),
+                                          ('single back', single, 2, a, None),
+                                          ('single to netns b', single, 2, None, b)):
+                # netns 1: the one of pid 1, the initial netns.
+                r = sh('ip %slink set %s netns %s' % (ns_arg(frm), dev, to or '1'))
+                t.eq(r.returncode, 0, '%s: move %s (%s)' % (kind, dev, what))
+                step(what, dev, q, to)
+            # The netns goes, and with it both leasing devices.
+            sh('ip netns del %s' % b, check=True)
+            out.append(('netns b deleted', wait_unleased(fid, ns.name, 1),
+                        wait_unleased(fid, ns.name, 2), ifindex(prim), ifindex(single)))
+        got[kind] = out
+        t.eq(out[-1], ('netns b deleted', True, True, None, None),
+             '%s: leases ended and devices gone with the netns' % kind)
+    same_as_upstream(t, got, 'netns moves')
