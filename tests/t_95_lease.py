@@ -16,6 +16,7 @@ import time
 
 import genl
 import nl
+import zc
 from genl import (NETDEV_CMD_QUEUE_CREATE, NETDEV_CMD_QUEUE_GET, QUEUE_TYPE_RX,
                   QUEUE_TYPE_TX)
 from harness import test, sh, Skip, Fail, kind_links, upstream_netkit_available
@@ -494,3 +495,124 @@ def _(t):
         t.eq(out[-1], ('netns b deleted', True, True, None, None),
              '%s: leases ended and devices gone with the netns' % kind)
     same_as_upstream(t, got, 'netns moves')
+
+
+NETDEV_A_QUEUE_XSK = 7
+
+
+def has_xsk(fid, dev, q, ns=None):
+    """Whether queue-get of DEV's rx queue Q reports an AF_XDP pool."""
+    r = queue_get(fid, dev, q, ns)
+    if r.errno:
+        raise Fail('queue-get %s rx %d: %s %s' % (dev, q, r.ename, r.msg))
+    return NETDEV_A_QUEUE_XSK in genl.reply_attrs(r)
+
+
+@test('lease: AF_XDP binds on leased queues are answered as upstream netkit does')
+def _(t):
+    fid = need_lease(t)
+    try:
+        zc.Xsk().close()
+    except OSError as e:
+        raise Skip('no AF_XDP sockets: %s' % e)
+    got = {}
+    for kind in kinds(t):
+        single, prim, peer = kname('nkx0', kind), kname('nkx1', kind), kname('nkx1p', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_single(t, single, kind=kind)
+            new_pair(t, prim, peer, kind=kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            t.eq(ename(create(fid, peer, ns.name, 3)), 'OK', '%s: lease nsim queue 3' % kind)
+            for d in (single, prim, peer):
+                sh('ip link set %s up' % d, check=True)
+            refused = [
+                ('zero-copy, leased queue of a single device', single, 1),
+                ('zero-copy, queue of a single device not leased', single, 0),
+                ('zero-copy, queue beyond the real ones', single, 2),
+                ('zero-copy, leased queue of a peer', peer, 1),
+                ('zero-copy, primary of a pair', prim, 0),
+            ]
+            for what, dev, q in refused:
+                e, x = zc.xsk_bind(ifindex(dev), q, zc.XDP_ZEROCOPY)
+                if x:
+                    x.close()
+                out.append((what, e, has_xsk(fid, ns.name, 2), has_xsk(fid, ns.name, 3)))
+            # Copy mode on a leased queue: the pool sits on the physical
+            # queue, which is then busy for another socket and a resize.
+            for what, dev, q in (('copy, leased queue of a single device', single, 2),
+                                 ('copy, leased queue of a peer', peer, 3)):
+                e, x = zc.xsk_bind(ifindex(dev), 1, zc.XDP_COPY)
+                try:
+                    seen = (has_xsk(fid, ns.name, q), has_xsk(fid, dev, 1))
+                    again = None
+                    if x:
+                        again, x2 = zc.xsk_bind(ifindex(dev), 1, zc.XDP_COPY)
+                        if x2:
+                            x2.close()
+                    resize = set_channels(ns.name, q)
+                finally:
+                    if x:
+                        x.close()
+                out.append((what, e, seen, again, resize, has_xsk(fid, ns.name, q),
+                            phys_lease(fid, ns.name, q) is not None))
+            with nl.NL() as n:
+                t.eq((n.dellink(single).errno, n.dellink(prim).errno), (0, 0),
+                     '%s: delete the devices' % kind)
+            out.append(('after', wait_unleased(fid, ns.name, 2), wait_unleased(fid, ns.name, 3)))
+        got[kind] = out
+        t.eq([o[1:] for o in out[:5]],
+             [('EOPNOTSUPP', False, False), ('EOPNOTSUPP', False, False),
+              ('EINVAL', False, False), ('EOPNOTSUPP', False, False),
+              ('EOPNOTSUPP', False, False)],
+             '%s: zero-copy binds refused, no pool left behind' % kind)
+        copy = ('OK', (True, True), 'EBUSY', (1, 'Device queue in use by AF_XDP'), False, True)
+        t.eq(out[5][1:], copy, '%s: copy-mode bind on the leased queue of a single device' % kind)
+        t.eq(out[6][1:], copy, '%s: copy-mode bind on the leased queue of a peer' % kind)
+        t.eq(out[-1], ('after', True, True), '%s: leases ended with the devices' % kind)
+    same_as_upstream(t, got, 'AF_XDP binds')
+
+
+@test('lease: an AF_XDP socket on a leased queue outlives the lease')
+def _(t):
+    fid = need_lease(t)
+    try:
+        zc.Xsk().close()
+    except OSError as e:
+        raise Skip('no AF_XDP sockets: %s' % e)
+    got = {}
+    for kind in kinds(t):
+        s0, s1 = kname('nkxo0', kind), kname('nkxo1', kind)
+        out = []
+        ns = Nsim(4).__enter__()
+        socks = []
+        try:
+            new_single(t, s0, kind=kind)
+            new_single(t, s1, kind=kind)
+            t.eq(ename(create(fid, s0, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            t.eq(ename(create(fid, s1, ns.name, 3)), 'OK', '%s: lease nsim queue 3' % kind)
+            for d in (s0, s1):
+                e, x = zc.xsk_bind(ifindex(d), 1, zc.XDP_COPY)
+                t.eq(e, 'OK', '%s: copy-mode bind on %s rx 1' % (kind, d))
+                if x:
+                    socks.append(x)
+            # The device goes with the socket still open: its pool must
+            # leave the physical queue with the lease.
+            with nl.NL() as n:
+                t.eq(n.dellink(s0).errno, 0, '%s: delete %s' % (kind, s0))
+            # Queue 2 is free again: neither lease nor pool holds it.
+            out.append(('device deleted', has_xsk(fid, ns.name, 2),
+                        wait_unleased(fid, ns.name, 2), ename(create(fid, s1, ns.name, 2))))
+            # The physical device goes with the other socket still open.
+            t0 = time.time()
+            ns.remove()
+            out.append(('physical device removed', time.time() - t0 < 20, ifindex(s1)))
+        finally:
+            ns.__exit__()
+            for x in socks:
+                x.close()
+        got[kind] = out
+        t.eq(out, [('device deleted', False, True, 'OK'),
+                   ('physical device removed', True, None)],
+             '%s: pools and leases gone with the devices, sockets still open' % kind)
+    same_as_upstream(t, got, 'AF_XDP socket outliving the lease')
