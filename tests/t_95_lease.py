@@ -616,3 +616,74 @@ def _(t):
                    ('physical device removed', True, None)],
              '%s: pools and leases gone with the devices, sockets still open' % kind)
     same_as_upstream(t, got, 'AF_XDP socket outliving the lease')
+
+
+NETDEV_CMD_BIND_RX = 13
+NETDEV_A_DEV_IFINDEX = 1
+NETDEV_A_DMABUF_QUEUES = 2
+NETDEV_A_DMABUF_FD = 3
+NETDEV_A_QUEUE_DMABUF = 5
+
+
+def bind_rx(g, fid, dev, q, fd):
+    """netdev bind-rx of dma-buf FD to DEV's rx queue Q on genl socket G
+    (the binding lasts as long as G): (errno name, extack)."""
+    r = g.do(fid, NETDEV_CMD_BIND_RX,
+             [nl.u32(NETDEV_A_DEV_IFINDEX, ifindex(dev)),
+              genl.Nest(NETDEV_A_DMABUF_QUEUES,
+                        [nl.u32(genl.NETDEV_A_QUEUE_ID, q),
+                         nl.u32(genl.NETDEV_A_QUEUE_TYPE, QUEUE_TYPE_RX)]),
+              nl.u32(NETDEV_A_DMABUF_FD, fd)])
+    return ename(r), r.msg
+
+
+def has_dmabuf(fid, dev, q):
+    r = queue_get(fid, dev, q)
+    if r.errno:
+        raise Fail('queue-get %s rx %d: %s %s' % (dev, q, r.ename, r.msg))
+    return NETDEV_A_QUEUE_DMABUF in genl.reply_attrs(r)
+
+
+@test('lease: devmem bind-rx on a leased queue is answered as upstream netkit does')
+def _(t):
+    fid = need_lease(t)
+    if not os.path.exists('/dev/udmabuf'):
+        raise Skip('no /dev/udmabuf')
+    got = {}
+    for kind in kinds(t):
+        single = kname('nkd0', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_single(t, single, kind=kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            sh('ip link set %s up' % single, check=True)
+            fd = zc.udmabuf()
+            try:
+                for what, dev, q in (('leased queue of the single device', single, 1),
+                                     ('queue of the single device not leased', single, 0),
+                                     ('leased queue on the physical side', ns.name, 2),
+                                     ('physical queue not leased', ns.name, 1)):
+                    with genl.Genl() as g:
+                        res = bind_rx(g, fid, dev, q, fd)
+                        out.append((what, res, has_dmabuf(fid, ns.name, 2),
+                                    has_dmabuf(fid, ns.name, 1)))
+                    out.append(('%s: socket closed' % what, has_dmabuf(fid, ns.name, 2),
+                                has_dmabuf(fid, ns.name, 1)))
+            finally:
+                os.close(fd)
+            with nl.NL() as n:
+                t.eq(n.dellink(single).errno, 0, '%s: delete %s' % (kind, single))
+            out.append(('after', wait_unleased(fid, ns.name, 2), has_dmabuf(fid, ns.name, 2)))
+        got[kind] = out
+        t.note('%s: %s' % (kind, out[0][1]))
+        # The core hands the leased queue on to the physical one: the
+        # answer is the physical device's own for a queue nobody leases.
+        t.eq(out[0][1], out[6][1], '%s: leased queue answers as the physical device' % kind)
+        t.eq(out[4][1][0], 'EBUSY' if out[6][1][0] == 'OK' else out[6][1][0],
+             '%s: the leased queue refused on the physical side' % kind)
+        left = [o[0] for o in out[:8] if len(o) == 3 or o[1][0] != 'OK'
+                if o[-2] or o[-1]]
+        t.eq(left, [], '%s: no binding on the physical queues after a refusal or '
+             'once the socket is closed' % kind)
+        t.eq(out[-1], ('after', True, False), '%s: lease ended, no binding left' % kind)
+    same_as_upstream(t, got, 'devmem bind-rx')
