@@ -687,3 +687,53 @@ def _(t):
              'once the socket is closed' % kind)
         t.eq(out[-1], ('after', True, False), '%s: lease ended, no binding left' % kind)
     same_as_upstream(t, got, 'devmem bind-rx')
+
+
+NETDEV_A_QUEUE_IO_URING = 6
+
+
+@test('lease: io_uring zero-copy rx on a leased queue is answered as upstream netkit does')
+def _(t):
+    fid = need_lease(t)
+    try:
+        os.close(zc.io_uring_ring())
+    except OSError as e:
+        raise Skip('no io_uring with zero-copy rx set-up: %s' % e)
+    got = {}
+    for kind in kinds(t):
+        single = kname('nku0', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_single(t, single, kind=kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            sh('ip link set %s up' % single, check=True)
+            for what, dev, q in (('leased queue of the single device', single, 1),
+                                 ('queue of the single device not leased', single, 0),
+                                 ('queue beyond the real ones', single, 2),
+                                 ('leased queue on the physical side', ns.name, 2),
+                                 ('physical queue not leased', ns.name, 1),
+                                 ('no such device', None, 0)):
+                ring = zc.io_uring_ring()
+                try:
+                    e = zc.zcrx_register(ring, ifindex(dev) if dev else 0x7ffffff0, q)
+                    r = queue_get(fid, ns.name, 2)
+                    held = NETDEV_A_QUEUE_IO_URING in genl.reply_attrs(r)
+                finally:
+                    os.close(ring)
+                out.append((what, e, held))
+            with nl.NL() as n:
+                t.eq(n.dellink(single).errno, 0, '%s: delete %s' % (kind, single))
+            out.append(('after', wait_unleased(fid, ns.name, 2)))
+        got[kind] = out
+        t.note('%s: %s' % (kind, out))
+        phys = dict((o[0], o[1:]) for o in out[:6])
+        # The request gets as far as the device (ENODEV without one), and
+        # the core hands the leased queue on to the physical one: the
+        # answer is the physical device's own for a queue nobody leases.
+        t.eq(phys['no such device'], ('ENODEV', False), '%s: no such device' % kind)
+        t.eq(phys['leased queue of the single device'], phys['physical queue not leased'],
+             '%s: leased queue answers as the physical device' % kind)
+        t.eq([o[0] for o in out[:6] if o[1] != 'OK' and o[2]], [],
+             '%s: no io_uring provider on the physical queue after a refusal' % kind)
+        t.eq(out[-1], ('after', True), '%s: lease ended with the device' % kind)
+    same_as_upstream(t, got, 'io_uring zero-copy rx')

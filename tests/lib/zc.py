@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Zero-copy receive set-ups from user space (stdlib and ctypes only):
-AF_XDP sockets bound to a device queue, and dma-bufs made by udmabuf from
-a sealed memfd (for the netdev family's bind-rx)."""
+AF_XDP sockets bound to a device queue, dma-bufs made by udmabuf from a
+sealed memfd (for the netdev family's bind-rx), and io_uring zero-copy
+receive registrations."""
 
 import ctypes
 import errno
@@ -106,3 +107,61 @@ def udmabuf(size=1 << 20):
             os.close(dev)
     finally:
         os.close(mfd)
+
+
+# io_uring zero-copy receive (include/uapi/linux/io_uring.h, io_uring/zcrx.h)
+NR_IO_URING_SETUP = 425
+NR_IO_URING_REGISTER = 427
+IORING_SETUP_CQE32 = 1 << 11
+IORING_SETUP_SINGLE_ISSUER = 1 << 12
+IORING_SETUP_DEFER_TASKRUN = 1 << 13
+IORING_REGISTER_ZCRX_IFQ = 32
+ZCRX_AREA = 16 * 4096
+ZCRX_REGION = 16 * 4096
+
+
+def io_uring_ring():
+    """An io_uring fd set up as zero-copy receive needs it (single issuer,
+    deferred task work, 32-byte CQEs); raises OSError where io_uring is
+    unavailable."""
+    params = ctypes.create_string_buffer(120)      # struct io_uring_params
+    struct.pack_into('=III', params, 0, 0, 0, IORING_SETUP_CQE32 |
+                     IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+    ctypes.set_errno(0)
+    fd = _libc.syscall(NR_IO_URING_SETUP, 8, params)
+    if fd < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return fd
+
+
+def zcrx_register(ring, ifindex, queue):
+    """IORING_REGISTER_ZCRX_IFQ of IFINDEX's rx queue QUEUE with a user
+    memory area: the errno name, 'OK' if registered (the registration
+    lasts as long as RING)."""
+    area_mem = mmap.mmap(-1, ZCRX_AREA, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    area_addr = ctypes.addressof(ctypes.c_char.from_buffer(area_mem))
+    # struct io_uring_zcrx_area_reg: addr, len, rq_area_token, flags,
+    # dmabuf_fd, __resv2[2]
+    area = ctypes.create_string_buffer(struct.pack('=QQQII16x', area_addr, ZCRX_AREA,
+                                                   0, 0, 0), 48)
+    # struct io_uring_region_desc: user_addr, size, flags, id, mmap_offset,
+    # __resv[4] (the kernel allocates the refill ring)
+    region = ctypes.create_string_buffer(struct.pack('=QQIIQ32x', 0, ZCRX_REGION,
+                                                     0, 0, 0), 64)
+    # struct io_uring_zcrx_ifq_reg: if_idx, if_rxq, rq_entries, flags,
+    # area_ptr, region_ptr, offsets (32), zcrx_id, rx_buf_len, event_desc,
+    # __resv[2]
+    reg = ctypes.create_string_buffer(struct.pack('=IIIIQQ32xIIQ16x', ifindex, queue, 64, 0,
+                                                  ctypes.addressof(area),
+                                                  ctypes.addressof(region), 0, 0, 0), 96)
+    ctypes.set_errno(0)
+    rc = _libc.syscall(NR_IO_URING_REGISTER, ring, IORING_REGISTER_ZCRX_IFQ,
+                       reg, 1)
+    e = ctypes.get_errno() if rc < 0 else 0
+    # The kernel pinned the area's pages if it took it; ours can go.
+    try:
+        area_mem.close()
+    except BufferError:
+        pass
+    return ename(e)
