@@ -16,9 +16,10 @@ import time
 
 import genl
 import nl
+import zc
 from genl import (NETDEV_CMD_QUEUE_CREATE, NETDEV_CMD_QUEUE_GET, QUEUE_TYPE_RX,
                   QUEUE_TYPE_TX)
-from harness import test, sh, Skip, Fail, kind_links
+from harness import test, sh, Skip, Fail, kind_links, upstream_netkit_available
 
 NSIM_BUS = '/sys/bus/netdevsim'
 
@@ -168,17 +169,40 @@ def phys_lease(fid, dev, qid):
     return genl.queue_lease(r)
 
 
-def new_single(t, name, numrx=4):
+def new_single(t, name, numrx=4, kind=None):
     with nl.NL() as n:
-        r = n.newlink(t.kind, name=t.dev(name), numrx=numrx, pairing=nl.SINGLE)
+        r = n.newlink(kind or t.kind, name=t.dev(name), numrx=numrx, pairing=nl.SINGLE)
     t.require(r.errno == 0, 'create single %s' % name, r)
 
 
-def new_pair(t, name, peer, numrx=4):
+def new_pair(t, name, peer, numrx=4, kind=None):
     with nl.NL() as n:
-        r = n.newlink(t.kind, name=t.dev(name), numrx=numrx,
+        r = n.newlink(kind or t.kind, name=t.dev(name), numrx=numrx,
                       peer={'name': peer, 'numrx': numrx})
     t.require(r.errno == 0, 'create pair %s/%s' % (name, peer), r)
+
+
+def kinds(t):
+    """The kinds a test sets up: its own and, for netkit2, upstream netkit
+    where the kernel has it with queue-create, whose answers netkit2's
+    must equal."""
+    ks = [t.kind]
+    if t.kind == 'netkit2' and has_queue_create() and upstream_netkit_available():
+        ks.append('netkit')
+    return ks
+
+
+def kname(name, kind):
+    """Device name NAME for KIND: upstream netkit's copies end in 'u'."""
+    return name if kind == 'netkit2' else name + 'u'
+
+
+def same_as_upstream(t, got, what):
+    """GOT maps each kind to its outcome: netkit2's must be upstream's."""
+    if 'netkit' in got and 'netkit2' in got:
+        t.eq(got['netkit2'], got['netkit'], '%s: netkit2 answers as upstream netkit' % what)
+    elif t.kind == 'netkit2':
+        t.note('%s: no upstream netkit with queue-create to compare with' % what)
 
 
 @test('lease: queue-create reaches netkit2 where the kernel has it')
@@ -375,3 +399,341 @@ def _(t):
             t.check('netdev_rx_queue_unlease' in p.stdout + p.stderr,
                     'ynl prints the refusal message', p.stdout + p.stderr)
             t.eq(rx_queues('nkl10'), 1, 'no rx queue added')
+
+
+def set_channels(dev, n):
+    """ethtool -L DEV combined N: (exit status, stderr's netlink message)."""
+    p = sh('ethtool -L %s combined %d' % (dev, n))
+    msg = [ln.split('netlink error:', 1)[1].strip() for ln in p.stderr.splitlines()
+           if 'netlink error:' in ln]
+    return p.returncode, msg[0] if msg else p.stderr.strip() or None
+
+
+@test('lease: channel resize of the physical device keeps a leased queue')
+def _(t):
+    fid = need_lease(t)
+    if not sh('command -v ethtool').stdout.strip():
+        raise Skip('no ethtool')
+    got = {}
+    for kind in kinds(t):
+        dev = kname('nkch0', kind)
+        with Nsim(4) as ns:
+            if set_channels(ns.name, 4)[0]:
+                raise Skip('netdevsim has no set_channels here')
+            new_single(t, dev, kind=kind)
+            t.eq(ename(create(fid, dev, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            want = {'ifindex': ifindex(dev), 'queue': 1, 'netns_id': None}
+            out = []
+            for n in (2, 1, 3, 4):
+                rc, msg = set_channels(ns.name, n)
+                out.append((n, rc != 0, msg if rc else None, rx_queues(ns.name),
+                            phys_lease(fid, ns.name, 2) == want))
+            sh('ip link set %s up' % dev, check=True)
+            t.eq(queue_get(fid, dev, 1).ename, 'OK', '%s: queue-get %s rx 1' % (kind, dev))
+            with nl.NL() as n:
+                t.eq(n.dellink(dev).errno, 0, '%s: delete %s' % (kind, dev))
+            # The lease is gone with the device: nothing holds the queue.
+            out.append(('after', set_channels(ns.name, 1)[0], rx_queues(ns.name)))
+        got[kind] = out
+        busy = 'Device queue in use due to queue leasing'
+        t.eq(out[:2], [(2, True, busy, 4, True), (1, True, busy, 4, True)],
+             '%s: shrinking below the leased queue refused, lease intact' % kind)
+        t.eq(out[2:4], [(3, False, None, 3, True), (4, False, None, 4, True)],
+             '%s: shrinking above it and growing work, lease kept' % kind)
+        t.eq(out[4], ('after', 0, 1), '%s: shrinking works once the lease ended' % kind)
+    same_as_upstream(t, got, 'channel resize')
+
+
+def wait_unleased(fid, dev, q):
+    for _ in range(50):
+        if phys_lease(fid, dev, q) is None:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@test('lease: leases follow a leasing peer and a single device across netns moves')
+def _(t):
+    fid = need_lease(t)
+    got = {}
+    for kind in kinds(t):
+        a, b = t.ns('lmva' + kind[-1]), t.ns('lmvb' + kind[-1])
+        prim, peer, single = kname('nkm0', kind), kname('nkm0p', kind), kname('nkm1', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_pair(t, prim, peer, kind=kind)
+            new_single(t, single, kind=kind)
+            t.eq(ename(create(fid, peer, ns.name, 1)), 'OK', '%s: lease nsim queue 1' % kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+
+            def step(what, dev, q, where):
+                sh('ip %slink set %s up' % (ns_arg(where), dev), check=True)
+                lease = phys_lease(fid, ns.name, q)
+                ok = (lease is not None and lease['queue'] == 1 and
+                      lease['ifindex'] == ifindex(dev, where) and
+                      (lease['netns_id'] is None) == (where is None))
+                t.check(ok, '%s: %s: nsim queue %d leased to %s queue 1 in %s' %
+                        (kind, what, q, dev, where or 'the initial netns'), lease)
+                qg = queue_get(fid, dev, 1, ns=where).ename
+                t.eq(qg, 'OK', '%s: %s: queue-get %s rx 1 in its netns' % (kind, what, dev))
+                out.append((what, ok, qg, rx_queues(dev, where)))
+
+            for what, dev, q, frm, to in (('peer to netns a', peer, 1, None, a),
+                                          ('peer from a to b', peer, 1, a, b),
+                                          ('single to netns a', single, 2, None, a),
+                                          ('single back', single, 2, a, None),
+                                          ('single to netns b', single, 2, None, b)):
+                # netns 1: the one of pid 1, the initial netns.
+                r = sh('ip %slink set %s netns %s' % (ns_arg(frm), dev, to or '1'))
+                t.eq(r.returncode, 0, '%s: move %s (%s)' % (kind, dev, what))
+                step(what, dev, q, to)
+            # The netns goes, and with it both leasing devices.
+            sh('ip netns del %s' % b, check=True)
+            out.append(('netns b deleted', wait_unleased(fid, ns.name, 1),
+                        wait_unleased(fid, ns.name, 2), ifindex(prim), ifindex(single)))
+        got[kind] = out
+        t.eq(out[-1], ('netns b deleted', True, True, None, None),
+             '%s: leases ended and devices gone with the netns' % kind)
+    same_as_upstream(t, got, 'netns moves')
+
+
+NETDEV_A_QUEUE_XSK = 7
+
+
+def has_xsk(fid, dev, q, ns=None):
+    """Whether queue-get of DEV's rx queue Q reports an AF_XDP pool."""
+    r = queue_get(fid, dev, q, ns)
+    if r.errno:
+        raise Fail('queue-get %s rx %d: %s %s' % (dev, q, r.ename, r.msg))
+    return NETDEV_A_QUEUE_XSK in genl.reply_attrs(r)
+
+
+@test('lease: AF_XDP binds on leased queues are answered as upstream netkit does')
+def _(t):
+    fid = need_lease(t)
+    try:
+        zc.Xsk().close()
+    except OSError as e:
+        raise Skip('no AF_XDP sockets: %s' % e)
+    got = {}
+    for kind in kinds(t):
+        single, prim, peer = kname('nkx0', kind), kname('nkx1', kind), kname('nkx1p', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_single(t, single, kind=kind)
+            new_pair(t, prim, peer, kind=kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            t.eq(ename(create(fid, peer, ns.name, 3)), 'OK', '%s: lease nsim queue 3' % kind)
+            for d in (single, prim, peer):
+                sh('ip link set %s up' % d, check=True)
+            refused = [
+                ('zero-copy, leased queue of a single device', single, 1),
+                ('zero-copy, queue of a single device not leased', single, 0),
+                ('zero-copy, queue beyond the real ones', single, 2),
+                ('zero-copy, leased queue of a peer', peer, 1),
+                ('zero-copy, primary of a pair', prim, 0),
+            ]
+            for what, dev, q in refused:
+                e, x = zc.xsk_bind(ifindex(dev), q, zc.XDP_ZEROCOPY)
+                if x:
+                    x.close()
+                out.append((what, e, has_xsk(fid, ns.name, 2), has_xsk(fid, ns.name, 3)))
+            # Copy mode on a leased queue: the pool sits on the physical
+            # queue, which is then busy for another socket and a resize.
+            for what, dev, q in (('copy, leased queue of a single device', single, 2),
+                                 ('copy, leased queue of a peer', peer, 3)):
+                e, x = zc.xsk_bind(ifindex(dev), 1, zc.XDP_COPY)
+                try:
+                    seen = (has_xsk(fid, ns.name, q), has_xsk(fid, dev, 1))
+                    again = None
+                    if x:
+                        again, x2 = zc.xsk_bind(ifindex(dev), 1, zc.XDP_COPY)
+                        if x2:
+                            x2.close()
+                    resize = set_channels(ns.name, q)
+                finally:
+                    if x:
+                        x.close()
+                out.append((what, e, seen, again, resize, has_xsk(fid, ns.name, q),
+                            phys_lease(fid, ns.name, q) is not None))
+            with nl.NL() as n:
+                t.eq((n.dellink(single).errno, n.dellink(prim).errno), (0, 0),
+                     '%s: delete the devices' % kind)
+            out.append(('after', wait_unleased(fid, ns.name, 2), wait_unleased(fid, ns.name, 3)))
+        got[kind] = out
+        t.eq([o[1:] for o in out[:5]],
+             [('EOPNOTSUPP', False, False), ('EOPNOTSUPP', False, False),
+              ('EINVAL', False, False), ('EOPNOTSUPP', False, False),
+              ('EOPNOTSUPP', False, False)],
+             '%s: zero-copy binds refused, no pool left behind' % kind)
+        copy = ('OK', (True, True), 'EBUSY', (1, 'Device queue in use by AF_XDP'), False, True)
+        t.eq(out[5][1:], copy, '%s: copy-mode bind on the leased queue of a single device' % kind)
+        t.eq(out[6][1:], copy, '%s: copy-mode bind on the leased queue of a peer' % kind)
+        t.eq(out[-1], ('after', True, True), '%s: leases ended with the devices' % kind)
+    same_as_upstream(t, got, 'AF_XDP binds')
+
+
+@test('lease: an AF_XDP socket on a leased queue outlives the lease')
+def _(t):
+    fid = need_lease(t)
+    try:
+        zc.Xsk().close()
+    except OSError as e:
+        raise Skip('no AF_XDP sockets: %s' % e)
+    got = {}
+    for kind in kinds(t):
+        s0, s1 = kname('nkxo0', kind), kname('nkxo1', kind)
+        out = []
+        ns = Nsim(4).__enter__()
+        socks = []
+        try:
+            new_single(t, s0, kind=kind)
+            new_single(t, s1, kind=kind)
+            t.eq(ename(create(fid, s0, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            t.eq(ename(create(fid, s1, ns.name, 3)), 'OK', '%s: lease nsim queue 3' % kind)
+            for d in (s0, s1):
+                e, x = zc.xsk_bind(ifindex(d), 1, zc.XDP_COPY)
+                t.eq(e, 'OK', '%s: copy-mode bind on %s rx 1' % (kind, d))
+                if x:
+                    socks.append(x)
+            # The device goes with the socket still open: its pool must
+            # leave the physical queue with the lease.
+            with nl.NL() as n:
+                t.eq(n.dellink(s0).errno, 0, '%s: delete %s' % (kind, s0))
+            # Queue 2 is free again: neither lease nor pool holds it.
+            out.append(('device deleted', has_xsk(fid, ns.name, 2),
+                        wait_unleased(fid, ns.name, 2), ename(create(fid, s1, ns.name, 2))))
+            # The physical device goes with the other socket still open.
+            t0 = time.time()
+            ns.remove()
+            out.append(('physical device removed', time.time() - t0 < 20, ifindex(s1)))
+        finally:
+            ns.__exit__()
+            for x in socks:
+                x.close()
+        got[kind] = out
+        t.eq(out, [('device deleted', False, True, 'OK'),
+                   ('physical device removed', True, None)],
+             '%s: pools and leases gone with the devices, sockets still open' % kind)
+    same_as_upstream(t, got, 'AF_XDP socket outliving the lease')
+
+
+NETDEV_CMD_BIND_RX = 13
+NETDEV_A_DEV_IFINDEX = 1
+NETDEV_A_DMABUF_QUEUES = 2
+NETDEV_A_DMABUF_FD = 3
+NETDEV_A_QUEUE_DMABUF = 5
+
+
+def bind_rx(g, fid, dev, q, fd):
+    """netdev bind-rx of dma-buf FD to DEV's rx queue Q on genl socket G
+    (the binding lasts as long as G): (errno name, extack)."""
+    r = g.do(fid, NETDEV_CMD_BIND_RX,
+             [nl.u32(NETDEV_A_DEV_IFINDEX, ifindex(dev)),
+              genl.Nest(NETDEV_A_DMABUF_QUEUES,
+                        [nl.u32(genl.NETDEV_A_QUEUE_ID, q),
+                         nl.u32(genl.NETDEV_A_QUEUE_TYPE, QUEUE_TYPE_RX)]),
+              nl.u32(NETDEV_A_DMABUF_FD, fd)])
+    return ename(r), r.msg
+
+
+def has_dmabuf(fid, dev, q):
+    r = queue_get(fid, dev, q)
+    if r.errno:
+        raise Fail('queue-get %s rx %d: %s %s' % (dev, q, r.ename, r.msg))
+    return NETDEV_A_QUEUE_DMABUF in genl.reply_attrs(r)
+
+
+@test('lease: devmem bind-rx on a leased queue is answered as upstream netkit does')
+def _(t):
+    fid = need_lease(t)
+    if not os.path.exists('/dev/udmabuf'):
+        raise Skip('no /dev/udmabuf')
+    got = {}
+    for kind in kinds(t):
+        single = kname('nkd0', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_single(t, single, kind=kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            sh('ip link set %s up' % single, check=True)
+            fd = zc.udmabuf()
+            try:
+                for what, dev, q in (('leased queue of the single device', single, 1),
+                                     ('queue of the single device not leased', single, 0),
+                                     ('leased queue on the physical side', ns.name, 2),
+                                     ('physical queue not leased', ns.name, 1)):
+                    with genl.Genl() as g:
+                        res = bind_rx(g, fid, dev, q, fd)
+                        out.append((what, res, has_dmabuf(fid, ns.name, 2),
+                                    has_dmabuf(fid, ns.name, 1)))
+                    out.append(('%s: socket closed' % what, has_dmabuf(fid, ns.name, 2),
+                                has_dmabuf(fid, ns.name, 1)))
+            finally:
+                os.close(fd)
+            with nl.NL() as n:
+                t.eq(n.dellink(single).errno, 0, '%s: delete %s' % (kind, single))
+            out.append(('after', wait_unleased(fid, ns.name, 2), has_dmabuf(fid, ns.name, 2)))
+        got[kind] = out
+        t.note('%s: %s' % (kind, out[0][1]))
+        # The core hands the leased queue on to the physical one: the
+        # answer is the physical device's own for a queue nobody leases.
+        t.eq(out[0][1], out[6][1], '%s: leased queue answers as the physical device' % kind)
+        t.eq(out[4][1][0], 'EBUSY' if out[6][1][0] == 'OK' else out[6][1][0],
+             '%s: the leased queue refused on the physical side' % kind)
+        left = [o[0] for o in out[:8] if len(o) == 3 or o[1][0] != 'OK'
+                if o[-2] or o[-1]]
+        t.eq(left, [], '%s: no binding on the physical queues after a refusal or '
+             'once the socket is closed' % kind)
+        t.eq(out[-1], ('after', True, False), '%s: lease ended, no binding left' % kind)
+    same_as_upstream(t, got, 'devmem bind-rx')
+
+
+NETDEV_A_QUEUE_IO_URING = 6
+
+
+@test('lease: io_uring zero-copy rx on a leased queue is answered as upstream netkit does')
+def _(t):
+    fid = need_lease(t)
+    try:
+        os.close(zc.io_uring_ring())
+    except OSError as e:
+        raise Skip('no io_uring with zero-copy rx set-up: %s' % e)
+    got = {}
+    for kind in kinds(t):
+        single = kname('nku0', kind)
+        out = []
+        with Nsim(4) as ns:
+            new_single(t, single, kind=kind)
+            t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
+            sh('ip link set %s up' % single, check=True)
+            for what, dev, q in (('leased queue of the single device', single, 1),
+                                 ('queue of the single device not leased', single, 0),
+                                 ('queue beyond the real ones', single, 2),
+                                 ('leased queue on the physical side', ns.name, 2),
+                                 ('physical queue not leased', ns.name, 1),
+                                 ('no such device', None, 0)):
+                ring = zc.io_uring_ring()
+                try:
+                    e = zc.zcrx_register(ring, ifindex(dev) if dev else 0x7ffffff0, q)
+                    r = queue_get(fid, ns.name, 2)
+                    held = NETDEV_A_QUEUE_IO_URING in genl.reply_attrs(r)
+                finally:
+                    os.close(ring)
+                out.append((what, e, held))
+            with nl.NL() as n:
+                t.eq(n.dellink(single).errno, 0, '%s: delete %s' % (kind, single))
+            out.append(('after', wait_unleased(fid, ns.name, 2)))
+        got[kind] = out
+        t.note('%s: %s' % (kind, out))
+        phys = dict((o[0], o[1:]) for o in out[:6])
+        # The request gets as far as the device (ENODEV without one), and
+        # the core hands the leased queue on to the physical one: the
+        # answer is the physical device's own for a queue nobody leases.
+        t.eq(phys['no such device'], ('ENODEV', False), '%s: no such device' % kind)
+        t.eq(phys['leased queue of the single device'], phys['physical queue not leased'],
+             '%s: leased queue answers as the physical device' % kind)
+        t.eq([o[0] for o in out[:6] if o[1] != 'OK' and o[2]], [],
+             '%s: no io_uring provider on the physical queue after a refusal' % kind)
+        t.eq(out[-1], ('after', True), '%s: lease ended with the device' % kind)
+    same_as_upstream(t, got, 'io_uring zero-copy rx')
