@@ -69,12 +69,14 @@ extern struct list_head netkit2_owned_devs;
 static __always_inline int netkit2_progs_run(const struct netkit2_progs *progs,
 					     struct sk_buff *skb)
 {
+	struct bpf_prog *const *end = progs->prog + progs->count;
+	struct bpf_prog *const *p;
 	int ret = NETKIT2_NEXT;
-	unsigned int i;
 
-	for (i = 0; i < progs->count; i++) {
+	/* A pointer walk: no index for bounds checking to test per program. */
+	for (p = progs->prog; p < end; p++) {
 		bpf_compute_data_pointers(skb);
-		ret = bpf_prog_run(progs->prog[i], skb);
+		ret = bpf_prog_run(*p, skb);
 		if (ret != NETKIT2_NEXT)
 			break;
 	}
