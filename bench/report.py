@@ -42,6 +42,10 @@ for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'
         ('udp+%s.rx_pps' % _set, 'UDP 64 B received, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
         ('pktgen+%s.pps' % _set, 'pktgen 64 B, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
     ]
+# The cost of one program, from the packet generator: the time per packet
+# with the chain of 8 minus that with the single pass-through program, over
+# the 7 programs the chain has in addition (per repetition and candidate).
+ROWS.append(('pktgen.prog_ns', 'pktgen: cost of one more program', 'ns', 1, False, NK_CANDS))
 CP_ROWS = [
     ('pairs.create_us', 'create a pair', 'us', 1, False, CP_KINDS),
     ('pairs.delete_us', 'delete a pair', 'us', 1, False, CP_KINDS),
@@ -74,6 +78,18 @@ def load(path):
             vals[(parts[1], parts[2])].append(v)
             BY_REP[(parts[1], parts[2])][parts[0]] = v
     return vals
+
+
+def derive(vals):
+    """Add the figures computed from measured ones (pktgen.prog_ns)."""
+    for cand in NK_CANDS:
+        one = BY_REP.get(('pktgen+pass.pps', cand), {})
+        eight = BY_REP.get(('pktgen+chain8.pps', cand), {})
+        for rep in sorted(set(one) & set(eight)):
+            if one[rep] > 0 and eight[rep] > 0:
+                ns = (1e9 / eight[rep] - 1e9 / one[rep]) / 7
+                vals[('pktgen.prog_ns', cand)].append(ns)
+                BY_REP[('pktgen.prog_ns', cand)][rep] = ns
 
 
 def stat(vals, key, cand):
@@ -223,6 +239,7 @@ def main():
         return 2
     outdir = args[0]
     vals = load(os.path.join(outdir, 'raw.tsv'))
+    derive(vals)
     meta = ''
     if os.path.exists(os.path.join(outdir, 'meta.txt')):
         meta = open(os.path.join(outdir, 'meta.txt')).read().strip()
@@ -246,7 +263,15 @@ def main():
         '',
         '**These figures come from a TCG (software-emulated) guest on a shared '
         'host: absolute numbers say nothing about real hardware, and only '
-        'ratios within one run mean anything.**', '',
+        'ratios within one run mean anything.**', '']
+    if 'instruction-counted' in meta:
+        md += [
+            'The guest clock counted instructions (one nanosecond per '
+            'instruction executed): a figure says how much work the guest '
+            'does per packet or transaction, which the host\'s load does not '
+            'change; caches, branch prediction and memory are not modelled.',
+            '']
+    md += [
         '## Data path', '']
     ratios = [('netkit2/netkit', 'netkit2', 'netkit'),
               ('netkit2-l2/netkit-l2', 'netkit2-l2', 'netkit-l2'),
