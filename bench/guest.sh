@@ -124,8 +124,7 @@ m_pktgen() {
 		mac=00:00:00:00:00:00
 	else
 		dev=${DEV_A[$c]}
-		mac=$(cat "/sys/class/net/${DEV_B[$c]}/address" 2>/dev/null ||
-			ip netns exec "${NS_B[$c]}" cat "/sys/class/net/${DEV_B[$c]}/address") || return 1
+		mac=$(ip netns exec "${NS_B[$c]}" cat "/sys/class/net/${DEV_B[$c]}/address") || return 1
 	fi
 	# shellcheck disable=SC2016
 	out=$(ip netns exec "${NS_A[$c]}" bash -c '
