@@ -1930,8 +1930,8 @@ static void nk2t_order(struct net_device *dev, const struct nk2t_set *set,
 			c = 'Z';
 		buf[n++] = c;
 	}
-	/* An empty array is not kept. */
-	if (progs && !progs->count)
+	/* An empty array is not kept; the transmit path stops at a NULL. */
+	if (progs && (!progs->count || progs->prog[progs->count]))
 		buf[n++] = '!';
 	rtnl_unlock();
 	buf[n] = '\0';

@@ -149,6 +149,8 @@ static void netkit2_progs_publish(struct netkit2 *nk,
 		kfree(progs);
 		progs = NULL;
 	}
+	if (progs)
+		progs->prog[progs->count] = NULL;
 	rcu_assign_pointer(nk->progs, progs);
 	nk->revision++;
 	netkit2_owned_sync(nk, progs);

@@ -21,13 +21,14 @@ struct netkit2_owner {
 /*
  * The programs of one device, in run order. An array is never changed once
  * published: every change builds a new one under RTNL and replaces it, so
- * the transmit path reads it under RCU without a lock. @prog is what that
- * path reads; @owner only the control path.
+ * the transmit path reads it under RCU without a lock. @prog, ended by a
+ * NULL after the last program, is what that path reads; @count and @owner
+ * only the control path.
  */
 struct netkit2_progs {
 	struct rcu_head		rcu;
 	unsigned int		count;
-	struct bpf_prog		*prog[NETKIT2_PROGS_MAX];
+	struct bpf_prog		*prog[NETKIT2_PROGS_MAX + 1];
 	struct netkit2_owner	owner[NETKIT2_PROGS_MAX];
 };
 
@@ -69,14 +70,17 @@ extern struct list_head netkit2_owned_devs;
 static __always_inline int netkit2_progs_run(const struct netkit2_progs *progs,
 					     struct sk_buff *skb)
 {
-	struct bpf_prog *const *end = progs->prog + progs->count;
-	struct bpf_prog *const *p;
+	struct bpf_prog *const *p = progs->prog;
 	int ret = NETKIT2_NEXT;
+	struct bpf_prog *prog;
 
-	/* A pointer walk: no index for bounds checking to test per program. */
-	for (p = progs->prog; p < end; p++) {
+	/*
+	 * A walk to the terminating NULL: per program, no index for bounds
+	 * checking and no end pointer to keep.
+	 */
+	while ((prog = *p++)) {
 		bpf_compute_data_pointers(skb);
-		ret = bpf_prog_run(*p, skb);
+		ret = bpf_prog_run(prog, skb);
 		if (ret != NETKIT2_NEXT)
 			break;
 	}
