@@ -32,7 +32,10 @@ LOG=$OUT/guest.log
 exec 3>>"$LOG"
 
 CANDS="lo veth netkit netkit2 netkit-l2 netkit2-l2"
-NKCANDS="netkit netkit2 netkit-l2 netkit2-l2"
+# With programs: netkit and netkit2 run them in the sending device's xmit;
+# veth gets them where a veth-based datapath runs them, on tcx ingress of
+# the receiving device, after the packet has crossed the backlog queue.
+PROGCANDS="veth netkit netkit2 netkit-l2 netkit2-l2"
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&3; printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -151,11 +154,18 @@ m_pktgen() {
 		{ log "$c: no pktgen result: $(tail -c 300 <<<"$out")"; return 1; }
 }
 
-# Programs attached to the sending device while MEASURE runs.
+# Programs attached while MEASURE runs: to the sending device (netkit,
+# netkit2), or to the receiving one's tcx ingress (veth).
 with_progs() {
-	local c=$1 set=$2 fn=$3 hold=/run/bench-hold.$$ pid i rc=0
+	local c=$1 set=$2 fn=$3 hold=/run/bench-hold.$$ pid i rc=0 ns dev
 	shift 3
-	ip netns exec "${NS_A[$c]}" "$NKB" hold "$(kind_of "$c")" "${DEV_A[$c]}" "$set" >"$hold" 2>&1 &
+	ns=${NS_A[$c]}
+	dev=${DEV_A[$c]}
+	if [ "$c" = veth ]; then
+		ns=${NS_B[$c]}
+		dev=${DEV_B[$c]}
+	fi
+	ip netns exec "$ns" "$NKB" hold "$(kind_of "$c")" "$dev" "$set" >"$hold" 2>&1 &
 	pid=$!
 	for i in $(seq 100); do grep -q ready "$hold" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	if ! grep -q ready "$hold"; then
@@ -236,7 +246,7 @@ control() {
 			{ FAILED=$((FAILED + 1)); log "pairs $k failed"; continue; }
 		for kv in $out; do record "$rep" "pairs.${kv%%=*}" "$k" "${kv#*=}"; done
 	done
-	for k in $(order "$rep" "netkit netkit2"); do
+	for k in $(order "$rep" "veth netkit netkit2"); do
 		out=$(ip netns exec "${NS_A[$k]}" "$NKB" progs "$k" "${DEV_A[$k]}" 63) ||
 			{ FAILED=$((FAILED + 1)); log "progs $k failed"; continue; }
 		for kv in $out; do record "$rep" "progs.${kv%%=*}" "$k" "${kv#*=}"; done
@@ -293,9 +303,10 @@ main() {
 		run "$rep" rr "$CANDS" m_rr
 		run "$rep" udp "$CANDS" m_udp
 		run "$rep" pktgen "$CANDS" m_pktgen
+		run "$rep" tcp4+pass "$PROGCANDS" with_progs pass m_tcp 4
 		for set in pass chain8 redirect; do
-			run "$rep" "udp+$set" "$NKCANDS" with_progs "$set" m_udp
-			run "$rep" "pktgen+$set" "$NKCANDS" with_progs "$set" m_pktgen
+			run "$rep" "udp+$set" "$PROGCANDS" with_progs "$set" m_udp
+			run "$rep" "pktgen+$set" "$PROGCANDS" with_progs "$set" m_pktgen
 		done
 		control "$rep"
 	done

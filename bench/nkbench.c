@@ -12,12 +12,15 @@
  *   pairs KIND N                   create and delete N pairs: time, memory
  *   progs KIND DEV N               attach then detach N programs: time
  *   hold KIND DEV pass|chain8|redirect
- *                                  attach programs to DEV's primary side,
- *                                  print "ready", detach on SIGTERM
+ *                                  attach programs to DEV's primary side
+ *                                  (veth: DEV's tcx ingress), print
+ *                                  "ready", detach on SIGTERM
  *
  * Programs go to upstream netkit through bpf_link_create() with
  * BPF_NETKIT_PRIMARY (raw bpf(): the distro libbpf may predate the netkit
- * attach API) and to netkit2 through its generic netlink family.
+ * attach API), to netkit2 through its generic netlink family, and for veth
+ * to tcx ingress of the receiving device (BPF_TCX_INGRESS), where a
+ * veth-based datapath runs them. tcx and netkit share the verdict values.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -46,6 +49,7 @@
 #include <linux/netkit2.h>
 
 /* enum bpf_attach_type of kernels with netkit (6.7+). */
+#define NKB_BPF_TCX_INGRESS	46
 #define NKB_BPF_NETKIT_PRIMARY	54
 /* IFLA_NETKIT_MODE and its values, the same numbers for netkit2. */
 #define NKB_IFLA_NK_PEER_INFO	1
@@ -513,6 +517,7 @@ static int prog_redirect(void)
 
 struct attacher {
 	bool netkit2;
+	int attach_type;
 	int ifindex;
 	struct mnl_socket *nl;
 	uint16_t family;
@@ -554,10 +559,14 @@ static void attacher_init(struct attacher *at, const char *kind,
 	at->ifindex = if_nametoindex(dev);
 	if (!at->ifindex)
 		fail("no device %s", dev);
+	at->attach_type = NKB_BPF_NETKIT_PRIMARY;
 	if (!strcmp(kind, "netkit"))
 		return;
+	at->attach_type = NKB_BPF_TCX_INGRESS;
+	if (!strcmp(kind, "veth"))
+		return;
 	if (strcmp(kind, "netkit2"))
-		fail("programs attach to netkit or netkit2, not %s", kind);
+		fail("programs attach to veth, netkit or netkit2, not %s", kind);
 	at->netkit2 = true;
 	at->nl = nl_open(NETLINK_GENERIC);
 	nlh = genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
@@ -566,7 +575,7 @@ static void attacher_init(struct attacher *at, const char *kind,
 		 "netkit2 genl family");
 }
 
-/* Append @fd to the primary side's programs. */
+/* Append @fd to the programs (netkit: the primary's; veth: tcx ingress). */
 static void attach(struct attacher *at, int fd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -586,10 +595,10 @@ static void attach(struct attacher *at, int fd)
 	memset(&attr, 0, sizeof(attr));
 	attr.link_create.prog_fd = fd;
 	attr.link_create.target_ifindex = at->ifindex;
-	attr.link_create.attach_type = NKB_BPF_NETKIT_PRIMARY;
+	attr.link_create.attach_type = at->attach_type;
 	link = sys_bpf(BPF_LINK_CREATE, &attr);
 	if (link < 0)
-		die("BPF_LINK_CREATE (BPF_NETKIT_PRIMARY)");
+		die("BPF_LINK_CREATE");
 	at->link[at->nlinks++] = link;
 }
 

@@ -22,6 +22,8 @@ import sys
 
 DATA_CANDS = ['lo', 'veth', 'netkit', 'netkit2', 'netkit-l2', 'netkit2-l2']
 NK_CANDS = ['netkit', 'netkit2', 'netkit-l2', 'netkit2-l2']
+# With programs: veth runs them on tcx ingress of the receiving device.
+PROG_CANDS = ['veth'] + NK_CANDS
 CP_KINDS = ['veth', 'netkit', 'netkit2']
 
 # key, title, unit, scale, higher-is-better, candidates, data path
@@ -34,28 +36,33 @@ ROWS = [
     ('udp.tx_pps', 'UDP 64 B, sent', 'kpps', 1e-3, True, DATA_CANDS),
     ('udp.rx_pps', 'UDP 64 B, received', 'kpps', 1e-3, True, DATA_CANDS),
     ('pktgen.pps', 'pktgen 64 B into xmit', 'kpps', 1e-3, True, DATA_CANDS),
+    ('tcp4+pass.gbps', 'TCP stream, 4 flows, pass-through prog', 'Gbit/s', 1, True, PROG_CANDS),
 ]
 for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'),
                     ('redirect', 'redirect prog')):
     ROWS += [
-        ('udp+%s.tx_pps' % _set, 'UDP 64 B sent, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
-        ('udp+%s.rx_pps' % _set, 'UDP 64 B received, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
-        ('pktgen+%s.pps' % _set, 'pktgen 64 B, %s' % _what, 'kpps', 1e-3, True, NK_CANDS),
+        ('udp+%s.tx_pps' % _set, 'UDP 64 B sent, %s' % _what, 'kpps', 1e-3, True, PROG_CANDS),
+        ('udp+%s.rx_pps' % _set, 'UDP 64 B received, %s' % _what, 'kpps', 1e-3, True, PROG_CANDS),
+        ('pktgen+%s.pps' % _set, 'pktgen 64 B, %s' % _what, 'kpps', 1e-3, True, PROG_CANDS),
     ]
 # The cost of one program, from the packet generator: the time per packet
 # with the chain of 8 minus that with the single pass-through program, over
 # the 7 programs the chain has in addition (per repetition and candidate).
-ROWS.append(('pktgen.prog_ns', 'pktgen: cost of one more program', 'ns', 1, False, NK_CANDS))
+ROWS.append(('pktgen.prog_ns', 'pktgen: cost of one more program', 'ns', 1, False, PROG_CANDS))
 CP_ROWS = [
     ('pairs.create_us', 'create a pair', 'us', 1, False, CP_KINDS),
     ('pairs.delete_us', 'delete a pair', 'us', 1, False, CP_KINDS),
     ('pairs.mem_kib', 'memory per device (MemFree)', 'KiB', 1, False, CP_KINDS),
     ('pairs.slab_kib', 'memory per device (Slab+Percpu)', 'KiB', 1, False, CP_KINDS),
-    ('progs.attach_us', 'attach a program (63 in turn)', 'us', 1, False, ['netkit', 'netkit2']),
-    ('progs.detach_us', 'detach a program (63 in turn)', 'us', 1, False, ['netkit', 'netkit2']),
+    ('progs.attach_us', 'attach a program (63 in turn)', 'us', 1, False, CP_KINDS),
+    ('progs.detach_us', 'detach a program (63 in turn)', 'us', 1, False, CP_KINDS),
 ]
-# Where netkit2 must be ahead of veth.
-VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps', 'pktgen.pps'}
+# Where netkit2 must be ahead of veth: multi-flow throughput and the
+# small-packet rate, bare and with the programs a datapath attaches.
+VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps', 'pktgen.pps',
+            'tcp4+pass.gbps'}
+VETH_BAR |= {'%s+%s.%s' % (f, s, u) for s in ('pass', 'chain8', 'redirect')
+             for f, u in (('udp', 'tx_pps'), ('udp', 'rx_pps'), ('pktgen', 'pps'))}
 NK_BAR = 0.98
 
 
@@ -82,7 +89,7 @@ def load(path):
 
 def derive(vals):
     """Add the figures computed from measured ones (pktgen.prog_ns)."""
-    for cand in NK_CANDS:
+    for cand in PROG_CANDS:
         one = BY_REP.get(('pktgen+pass.pps', cand), {})
         eight = BY_REP.get(('pktgen+chain8.pps', cand), {})
         for rep in sorted(set(one) & set(eight)):
