@@ -37,6 +37,12 @@ CANDS="lo veth netkit netkit2 netkit-l2 netkit2-l2"
 # the receiving device, after the packet has crossed the backlog queue.
 PROGCANDS="veth netkit netkit2 netkit-l2 netkit2-l2"
 
+# Senders run on CPU 0, receivers on CPU 1: where the scheduler puts
+# them otherwise changes from run to run, and with it the figures (the
+# receiver sharing the sender's CPU counts fewer packets).
+SEND=(taskset -c 0)
+RECV=(taskset -c 1)
+
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&3; printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW"; }
@@ -82,29 +88,29 @@ setup() {
 
 servers() {
 	local c=$1
-	ip netns exec "${NS_B[$c]}" iperf3 -s -D -p 5201 --pidfile "/run/bench-$c.iperf3.pid" >/dev/null 2>&1 ||
+	ip netns exec "${NS_B[$c]}" "${RECV[@]}" iperf3 -s -D -p 5201 --pidfile "/run/bench-$c.iperf3.pid" >/dev/null 2>&1 ||
 		return 1
-	ip netns exec "${NS_B[$c]}" "$NKB" rr-server 5202 >/dev/null 2>&1 &
+	ip netns exec "${NS_B[$c]}" "${RECV[@]}" "$NKB" rr-server 5202 >/dev/null 2>&1 &
 	sleep 0.5
 }
 
 # One measurement of FIGURE on candidate C; prints name=value pairs.
 m_tcp() {
 	local c=$1 flows=$2 o
-	o=$(ip netns exec "${NS_A[$c]}" iperf3 -c "${DST[$c]}" -p 5201 -t "$SECS" -P "$flows" -f m 2>&1) ||
+	o=$(ip netns exec "${NS_A[$c]}" "${SEND[@]}" iperf3 -c "${DST[$c]}" -p 5201 -t "$SECS" -P "$flows" -f m 2>&1) ||
 		{ log "$c: iperf3 -P $flows failed: $(tail -c 300 <<<"$o")"; return 1; }
 	# The last receiver line: the only stream's, or the [SUM] of all.
 	awk '/ receiver/ { v = $(NF - 2) } END { if (v == "") exit 1; printf "gbps=%.4f\n", v / 1000 }' <<<"$o"
 }
 m_rr() {
-	ip netns exec "${NS_A[$1]}" "$NKB" rr-client "${DST[$1]}" 5202 "$SECS"
+	ip netns exec "${NS_A[$1]}" "${SEND[@]}" "$NKB" rr-client "${DST[$1]}" 5202 "$SECS"
 }
 m_udp() {
 	local c=$1 sink=/run/bench-sink.$$ pid tx rx i
-	ip netns exec "${NS_B[$c]}" "$NKB" udp-sink 5203 $((SECS + 10)) >"$sink" 2>&1 &
+	ip netns exec "${NS_B[$c]}" "${RECV[@]}" "$NKB" udp-sink 5203 $((SECS + 10)) >"$sink" 2>&1 &
 	pid=$!
 	for i in $(seq 50); do grep -q ready "$sink" && break; sleep 0.1; done
-	tx=$(ip netns exec "${NS_A[$c]}" "$NKB" udp-flood "${DST[$c]}" 5203 "$SECS") ||
+	tx=$(ip netns exec "${NS_A[$c]}" "${SEND[@]}" "$NKB" udp-flood "${DST[$c]}" 5203 "$SECS") ||
 		{ kill "$pid"; wait "$pid"; log "$c: udp-flood failed"; return 1; }
 	# What is still queued drains; then the sink reports.
 	sleep 0.3
@@ -256,7 +262,7 @@ control() {
 # perf record the sending process (with the softirq work done in its
 # context, which is most of a pair's receive path) during one measurement.
 profile() {
-	local c=$1 test=$2 data=/run/perf.data rep=$OUT/profile-$1-$2.txt
+	local c=$1 data=/run/perf.data rep=$OUT/profile-$1-$2.txt
 	shift 2
 	perf record -q -o "$data" -e cpu-clock -g -- "$@" >/dev/null 2>>"$LOG" ||
 		{ log "$c: perf record failed"; return 1; }
