@@ -4,8 +4,9 @@
 What is expected depends on what the running kernel has, found out at run
 time: no queue-create at all (6.x), queue-create without the lease teardown
 exported to modules (stock 7.x: netkit2 refuses with a message), or both
-(7.x with patches/: netkit2 leases). The physical device is netdevsim; tests
-that need one skip where it cannot be loaded.
+(7.x with patches/: netkit2 leases). The physical device is netdevsim where
+it loads and has queue management operations, else tests/nicsim (Phys());
+tests that need one skip where neither can be loaded.
 """
 
 import errno
@@ -15,6 +16,7 @@ import random
 import time
 
 import genl
+import nicsim
 import nl
 import zc
 from genl import (NETDEV_CMD_QUEUE_CREATE, NETDEV_CMD_QUEUE_GET, QUEUE_TYPE_RX,
@@ -143,6 +145,43 @@ class Nsim:
     def __exit__(self, *a):
         self.remove()
 
+    def has_queue_ops(self):
+        """netdevsim got its queue management operations together with the
+        debugfs file that restarts a queue through them."""
+        dbg = '/sys/kernel/debug'
+        if not os.path.isdir(dbg + '/netdevsim'):
+            sh('mount -t debugfs none %s' % dbg)
+        return os.path.exists('%s/netdevsim/netdevsim%d/ports/0/queue_reset' % (dbg, self.id))
+
+
+_phys_kind = []
+
+
+def phys_kind():
+    """'netdevsim' or 'nicsim': the physical device the lease tests use.
+    NETKIT2_LEASE_PHYS=netdevsim|nicsim chooses; by default netdevsim where
+    it loads and has queue management operations (7.x), else nicsim (a
+    6.12 netdevsim has none, stock kernels may have no netdevsim)."""
+    want = os.environ.get('NETKIT2_LEASE_PHYS')
+    if want:
+        if want not in ('netdevsim', 'nicsim'):
+            raise Fail('NETKIT2_LEASE_PHYS=%s: netdevsim or nicsim' % want)
+        return want
+    if not _phys_kind:
+        try:
+            with Nsim(1) as ns:
+                ok = ns.has_queue_ops()
+        except Skip:
+            ok = False
+        _phys_kind.append('netdevsim' if ok else 'nicsim')
+    return _phys_kind[0]
+
+
+def Phys(nq=4):
+    """A physical device with NQ rx queues to lease from (see phys_kind()):
+    a context manager giving .name and .remove()."""
+    return Nsim(nq) if phys_kind() == 'netdevsim' else nicsim.Nicsim(nq)
+
 
 def create(fid, dev, lease_dev, queue, ns=None, lease_ns_id=None, **kw):
     with genl.Genl(ns) as g:
@@ -234,7 +273,7 @@ def _(t):
     if kernel_exports('netdev_rx_queue_unlease'):
         raise Skip('kernel exports the lease teardown (leasing tests apply)')
     f = netdev_family()
-    with Nsim() as ns:
+    with Phys() as ns:
         new_single(t, 'nkl1')
         r = create(f[0], 'nkl1', ns.name, 1)
         t.eq(ename(r), 'EOPNOTSUPP', 'queue-create errno')
@@ -257,7 +296,7 @@ def need_lease(t):
 def _(t):
     fid = need_lease(t)
     p = t.ns('lease')
-    with Nsim(8) as ns:
+    with Phys(8) as ns:
         new_single(t, 'nkl2', numrx=3)
         for want, q in ((1, 2), (2, 3)):
             r = create(fid, 'nkl2', ns.name, q)
@@ -296,7 +335,7 @@ def _(t):
 @test('lease: rejected queue-create requests change nothing')
 def _(t):
     fid = need_lease(t)
-    with Nsim(4) as ns:
+    with Phys(4) as ns:
         new_single(t, 'nkl4', numrx=2)
         new_pair(t, 'nkl5', 'nkl5p')
         t.eq(ename(create(fid, 'nkl4', ns.name, 1)), 'OK', 'first lease')
@@ -328,7 +367,7 @@ def _(t):
 def _(t):
     fid = need_lease(t)
     p = t.ns('lphys')
-    ns = Nsim(4).__enter__()
+    ns = Phys(4).__enter__()
     try:
         new_single(t, 'nkl6')
         new_pair(t, 'nkl7', 'nkl7p')
@@ -339,7 +378,7 @@ def _(t):
         sh('ip link set nkl7p netns %s' % p, check=True)
         t0 = time.time()
         ns.remove()
-        t.check(time.time() - t0 < 20, 'netdevsim removal does not hang')
+        t.check(time.time() - t0 < 20, 'physical device removal does not hang')
     finally:
         ns.__exit__()
     t.eq(ifindex('nkl6'), None, 'nkl6 deleted with the physical device')
@@ -354,7 +393,7 @@ def _(t):
 def _(t):
     fid = need_lease(t)
     p = t.ns('lnetns')
-    with Nsim(2) as ns:
+    with Phys(2) as ns:
         new_pair(t, 'nkl9', 'nkl9p')
         t.eq(ename(create(fid, 'nkl9p', ns.name, 1)), 'OK', 'lease to nkl9p')
         sh('ip link set nkl9p netns %s' % p, check=True)
@@ -382,7 +421,7 @@ def _(t):
     if not has_queue_create():
         raise Skip('kernel has no queue-create')
     ynl = ynl_cli()
-    with Nsim(2) as ns:
+    with Phys(2) as ns:
         new_single(t, 'nkl10')
         req = ('{"ifindex": %d, "type": "rx", "lease": {"ifindex": %d, '
                '"queue": {"type": "rx", "id": 1}}}' % (ifindex('nkl10'), ifindex(ns.name)))
@@ -417,7 +456,7 @@ def _(t):
     got = {}
     for kind in kinds(t):
         dev = kname('nkch0', kind)
-        with Nsim(4) as ns:
+        with Phys(4) as ns:
             if set_channels(ns.name, 4)[0]:
                 raise Skip('netdevsim has no set_channels here')
             new_single(t, dev, kind=kind)
@@ -460,7 +499,7 @@ def _(t):
         a, b = t.ns('lmva' + kind[-1]), t.ns('lmvb' + kind[-1])
         prim, peer, single = kname('nkm0', kind), kname('nkm0p', kind), kname('nkm1', kind)
         out = []
-        with Nsim(4) as ns:
+        with Phys(4) as ns:
             new_pair(t, prim, peer, kind=kind)
             new_single(t, single, kind=kind)
             t.eq(ename(create(fid, peer, ns.name, 1)), 'OK', '%s: lease nsim queue 1' % kind)
@@ -525,7 +564,7 @@ def _(t):
     for kind in kinds(t):
         single, prim, peer = kname('nkx0', kind), kname('nkx1', kind), kname('nkx1p', kind)
         out = []
-        with Nsim(4) as ns:
+        with Phys(4) as ns:
             new_single(t, single, kind=kind)
             new_pair(t, prim, peer, kind=kind)
             t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
@@ -586,7 +625,7 @@ def _(t):
     for kind in kinds(t):
         s0, s1 = kname('nkxo0', kind), kname('nkxo1', kind)
         out = []
-        ns = Nsim(4).__enter__()
+        ns = Phys(4).__enter__()
         socks = []
         try:
             new_single(t, s0, kind=kind)
@@ -655,7 +694,7 @@ def _(t):
     for kind in kinds(t):
         single = kname('nkd0', kind)
         out = []
-        with Nsim(4) as ns:
+        with Phys(4) as ns:
             new_single(t, single, kind=kind)
             t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
             sh('ip link set %s up' % single, check=True)
@@ -705,7 +744,7 @@ def _(t):
     for kind in kinds(t):
         single = kname('nku0', kind)
         out = []
-        with Nsim(4) as ns:
+        with Phys(4) as ns:
             new_single(t, single, kind=kind)
             t.eq(ename(create(fid, single, ns.name, 2)), 'OK', '%s: lease nsim queue 2' % kind)
             sh('ip link set %s up' % single, check=True)
