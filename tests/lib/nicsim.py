@@ -80,11 +80,13 @@ def dev_name(i):
 
 
 class Nicsim:
-    """nicsim.ko with one device of NQ queues, up; unloaded on exit. Has the
-    interface of the lease tests' netdevsim device (name, remove())."""
+    """nicsim.ko with one device of NQ queues, up (with header split on if
+    HEADER_SPLIT); unloaded on exit. Has the interface of the lease tests'
+    netdevsim device (name, remove())."""
 
-    def __init__(self, nq=4):
+    def __init__(self, nq=4, header_split=False):
         self.nq = nq
+        self.header_split = header_split
         self.name = None
         self.ours = False
 
@@ -106,6 +108,11 @@ class Nicsim:
         if self.name is None:
             self.remove()
             raise Fail('nicsim loaded but no net device under nicsim.0')
+        if self.header_split:
+            e = set_tcp_data_split(self.name, True)
+            if e[0] != 'OK':
+                self.remove()
+                raise Fail('tcp-data-split on %s: %s' % (self.name, e))
         # queue-get answers only for devices that are up.
         sh('ip link set %s up' % self.name, check=True)
         return self
