@@ -7,7 +7,6 @@
  * is a separate question (queue_lease_syms.sym).
  */
 #include <linux/netdevice.h>
-#include <net/netdev_lock.h>
 #include <net/netdev_queues.h>
 #include <net/netdev_rx_queue.h>
 

@@ -35,7 +35,7 @@
 
 #ifdef NETKIT2_HAVE_QUEUE_LEASE
 
-MODULE_IMPORT_NS("NETDEV_INTERNAL");
+NETKIT2_IMPORT_NETDEV_INTERNAL();
 
 static int netkit2_queue_create(struct net_device *dev,
 				struct netlink_ext_ack *extack)
@@ -73,7 +73,7 @@ static void netkit2_lease_end_all(struct net_device *dev)
 	struct net_device *phys;
 	unsigned int i;
 
-	netdev_lock(dev);
+	netkit2_queue_lock(dev);
 	for (i = 0; i < dev->real_num_rx_queues; i++) {
 		rxq = __netif_get_rx_queue(dev, i);
 		phys_rxq = rxq->lease;
@@ -81,11 +81,11 @@ static void netkit2_lease_end_all(struct net_device *dev)
 			continue;
 		phys = phys_rxq->dev;
 		/* Virtual before physical, as the core locks them. */
-		netdev_lock(phys);
+		netkit2_queue_lock(phys);
 		netdev_rx_queue_unlease(rxq, phys_rxq);
-		netdev_unlock(phys);
+		netkit2_queue_unlock(phys);
 	}
-	netdev_unlock(dev);
+	netkit2_queue_unlock(dev);
 }
 
 /*
@@ -100,7 +100,7 @@ static void netkit2_lease_phys_gone(struct net_device *phys)
 	LIST_HEAD(kill);
 	unsigned int i;
 
-	netdev_lock_ops(phys);
+	netkit2_queue_lock_ops(phys);
 	for (i = 0; i < phys->real_num_rx_queues; i++) {
 		rxq = __netif_get_rx_queue(phys, i);
 		if (!rxq->lease)
@@ -110,7 +110,7 @@ static void netkit2_lease_phys_gone(struct net_device *phys)
 			continue;
 		netkit2_link_ops.dellink(dev, &kill);
 	}
-	netdev_unlock_ops(phys);
+	netkit2_queue_unlock_ops(phys);
 	unregister_netdevice_many(&kill);
 }
 
@@ -190,11 +190,11 @@ int netkit2_xdp(struct net_device *dev, struct netdev_bpf *bpf)
 	phys_bpf = *bpf;
 	phys_bpf.xsk.queue_id = get_netdev_rx_queue_index(rxq->lease);
 
-	netdev_lock(phys);
+	netkit2_queue_lock(phys);
 	if (!bpf->xsk.pool) {
 		err = phys->netdev_ops->ndo_bpf(phys, &phys_bpf);
-	} else if ((phys->xdp_features & NETDEV_XDP_ACT_XSK) !=
-		   NETDEV_XDP_ACT_XSK) {
+	} else if ((phys->xdp_features & NETKIT2_XDP_ACT_XSK) !=
+		   NETKIT2_XDP_ACT_XSK) {
 		err = -EOPNOTSUPP;
 	} else if (dev_get_min_mp_channel_count(phys)) {
 		/* A memory provider owns queues of the physical device. */
@@ -202,7 +202,7 @@ int netkit2_xdp(struct net_device *dev, struct netdev_bpf *bpf)
 	} else {
 		err = phys->netdev_ops->ndo_bpf(phys, &phys_bpf);
 	}
-	netdev_unlock(phys);
+	netkit2_queue_unlock(phys);
 	return err;
 }
 
@@ -230,7 +230,7 @@ void netkit2_lease_dev_init(struct net_device *dev)
 {
 	/* Only a single device proxies AF_XDP pools to its leased queues. */
 	if (netkit2_priv(dev)->pairing == NETKIT2_DEVICE_SINGLE)
-		dev->xdp_features = NETDEV_XDP_ACT_XSK;
+		dev->xdp_features = NETKIT2_XDP_ACT_XSK;
 }
 
 #else /* !NETKIT2_HAVE_QUEUE_LEASE */

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The XDP features a device needs for AF_XDP have a name of their own. */
+#include <net/xdp_sock_drv.h>
+
+unsigned int probe_xdp_act_xsk(void);
+unsigned int probe_xdp_act_xsk(void)
+{
+	return NETDEV_XDP_ACT_XSK;
+}
