@@ -10,7 +10,7 @@
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
 #   make bench                                    the benchmark (7.3 VM)
-#   make check-patched                            lease tests on a patched kernel
+#   make check-patched [PATCHED=6.12]             lease tests on a patched kernel
 
 NETKIT2_VERSION := 0.1.0
 
@@ -142,6 +142,8 @@ check:
 bench:
 	$(SRCDIR)/bench/run
 
-# Rx queue leasing on a kernel with patches/ applied (not part of check).
+# Rx queue leasing on a kernel with patches/ applied (not part of check):
+# PATCHED=7.3 (default) or 6.12.
+PATCHED	?= 7.3
 check-patched:
-	$(SRCDIR)/scripts/check-patched
+	$(SRCDIR)/scripts/check-patched $(PATCHED)
