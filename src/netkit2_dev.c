@@ -46,21 +46,25 @@ static void netkit2_prep_forward(struct sk_buff *skb,
 
 /*
  * The verdict for a packet about to enter @nk's peer: that of the programs
- * attached to the device, or without any the device's default policy.
+ * attached to the device, or without any @policy, the device's default.
+ * The caller reads @policy on entry: kept in a callee-saved register, it
+ * is where the program loop leaves each verdict too, with no move between
+ * registers per program.
  */
 static __always_inline int netkit2_verdict(const struct netkit2 *nk,
-					   struct sk_buff *skb)
+					   struct sk_buff *skb, int policy)
 {
 	const struct netkit2_progs *progs = rcu_dereference(nk->progs);
 
 	if (progs)
 		return netkit2_progs_run(progs, skb);
-	return READ_ONCE(nk->policy);
+	return policy;
 }
 
 static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netkit2 *nk = netkit2_priv(dev);
+	int policy = READ_ONCE(nk->policy);
 	netdev_tx_t ret = NETDEV_TX_OK;
 	struct netkit2_bpf_ctx bpf_ctx;
 	unsigned int len = skb->len;
@@ -77,7 +81,7 @@ static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	netkit2_prep_forward(skb, dev, peer, nk->scrub);
 
-	switch (netkit2_verdict(nk, skb)) {
+	switch (netkit2_verdict(nk, skb, policy)) {
 	case NETKIT2_NEXT:
 	case NETKIT2_PASS:
 		eth_skb_pull_mac(skb);
