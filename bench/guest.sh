@@ -5,7 +5,10 @@
 # in) from a tree with netkit2.ko and bench/nkbench built, and writes one
 # line per measurement to $OUT/raw.tsv: REP FIGURE CANDIDATE VALUE.
 #
-#   bench/guest.sh OUT REPS SECS PAIRS [profile]
+#   bench/guest.sh OUT REPS SECS PAIRS [bench|profile [ONLY]]
+#
+# ONLY, an extended regular expression, limits the run to the figures
+# whose name matches it.
 #
 # With "profile", no figures: each L3 candidate's UDP flood and TCP stream
 # run under perf (software clock events, which work under TCG), and the
@@ -24,6 +27,7 @@ REPS=$2
 SECS=$3
 PAIRS=$4
 MODE=${5:-bench}
+ONLY=${6:-}
 tree=$(pwd -P)
 NKB=$tree/bench/nkbench
 RAW=$OUT/raw.tsv
@@ -226,12 +230,17 @@ order() {
 	done
 }
 
+wanted() {
+	[ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]
+}
+
 # run REP FIGURE CANDIDATES FN ARGS...: measure FIGURE on each candidate;
 # the outputs' name=value pairs become FIGURE.name rows.
 FAILED=0
 run() {
 	local rep=$1 fig=$2 cands=$3 fn=$4 c out kv t0=$SECONDS
 	shift 4
+	wanted "$fig" || return 0
 	for c in $(order "$rep" "$cands"); do
 		if ! out=$("$fn" "$c" "$@"); then
 			FAILED=$((FAILED + 1))
@@ -247,11 +256,14 @@ run() {
 
 control() {
 	local rep=$1 k out kv
-	for k in $(rotate "$rep" "veth netkit netkit2"); do
-		out=$(ip netns exec bench-cp "$NKB" pairs "$k" "$PAIRS") ||
-			{ FAILED=$((FAILED + 1)); log "pairs $k failed"; continue; }
-		for kv in $out; do record "$rep" "pairs.${kv%%=*}" "$k" "${kv#*=}"; done
-	done
+	if wanted pairs; then
+		for k in $(rotate "$rep" "veth netkit netkit2"); do
+			out=$(ip netns exec bench-cp "$NKB" pairs "$k" "$PAIRS") ||
+				{ FAILED=$((FAILED + 1)); log "pairs $k failed"; continue; }
+			for kv in $out; do record "$rep" "pairs.${kv%%=*}" "$k" "${kv#*=}"; done
+		done
+	fi
+	wanted progs || return 0
 	for k in $(order "$rep" "veth netkit netkit2"); do
 		out=$(ip netns exec "${NS_A[$k]}" "$NKB" progs "$k" "${DEV_A[$k]}" 63) ||
 			{ FAILED=$((FAILED + 1)); log "progs $k failed"; continue; }
