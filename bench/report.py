@@ -162,7 +162,9 @@ def verdict(key, a, b, higher, bar, what):
     return '%s: undecided' % what
 
 
-def table(vals, rows, cands, ratios, bars):
+def table(vals, rows, cands, ratios, bars, partial=False):
+    """The Markdown table of ROWS; with PARTIAL (a run of some figures
+    only), rows without a single value are left out, not missing."""
     out = []
     head = ['figure', 'unit'] + cands + [r[0] for r in ratios]
     if bars:
@@ -171,6 +173,8 @@ def table(vals, rows, cands, ratios, bars):
     out.append('|' + '---|' * len(head))
     missing = []
     for key, title, unit, scale, higher, applies in rows:
+        if partial and not any(stat(vals, key, c) for c in applies):
+            continue
         cells = [title + ('' if higher else ' (lower is better)'), unit]
         for c in cands:
             s = stat(vals, key, c)
@@ -284,12 +288,13 @@ def main():
               ('netkit2-l2/netkit-l2', 'netkit2-l2', 'netkit-l2'),
               ('netkit2/veth', 'netkit2', 'veth'),
               ('netkit2/lo', 'netkit2', 'lo')]
-    t, missing = table(vals, ROWS, DATA_CANDS, ratios, True)
+    partial = 'only figures matching' in meta
+    t, missing = table(vals, ROWS, DATA_CANDS, ratios, True, partial)
     md += t
     md += ['', '## Control plane', '']
     t, m2 = table(vals, CP_ROWS, CP_KINDS,
                   [('netkit2/netkit', 'netkit2', 'netkit'),
-                   ('netkit2/veth', 'netkit2', 'veth')], False)
+                   ('netkit2/veth', 'netkit2', 'veth')], False, partial)
     md += t
     missing += m2
     err = chart(vals, outdir)
