@@ -614,11 +614,27 @@ def _(t):
               ('EINVAL', False, False), ('EOPNOTSUPP', False, False),
               ('EOPNOTSUPP', False, False)],
              '%s: zero-copy binds refused, no pool left behind' % kind)
-        copy = ('OK', (True, True), 'EBUSY', (1, 'Device queue in use by AF_XDP'), False, True)
-        t.eq(out[5][1:], copy, '%s: copy-mode bind on the leased queue of a single device' % kind)
-        t.eq(out[6][1:], copy, '%s: copy-mode bind on the leased queue of a peer' % kind)
+        copy = ('OK', (True, True), 'EBUSY', (1, XSK_BUSY), False, True)
+        t.eq(xsk_busy(out[5][1:]), copy,
+             '%s: copy-mode bind on the leased queue of a single device' % kind)
+        t.eq(xsk_busy(out[6][1:]), copy, '%s: copy-mode bind on the leased queue of a peer' % kind)
         t.eq(out[-1], ('after', True, True), '%s: leases ended with the devices' % kind)
     same_as_upstream(t, got, 'AF_XDP binds')
+
+
+# ethtool's refusal to remove a queue with an AF_XDP pool: 7.x words it
+# as the lease checks do, 6.x as it always has.
+XSK_BUSY = 'Device queue in use by AF_XDP'
+XSK_BUSY_6 = 'requested channel counts are too low for existing zerocopy AF_XDP sockets'
+
+
+def xsk_busy(res):
+    """RES with the channel resize's message read as XSK_BUSY where it is
+    6.x's wording of the same refusal."""
+    res = list(res)
+    if isinstance(res[3], tuple) and res[3][1] == XSK_BUSY_6:
+        res[3] = (res[3][0], XSK_BUSY)
+    return tuple(res)
 
 
 @test('lease: an AF_XDP socket on a leased queue outlives the lease')
@@ -741,10 +757,9 @@ NETDEV_A_QUEUE_IO_URING = 6
 @test('lease: io_uring zero-copy rx on a leased queue is answered as upstream netkit does')
 def _(t):
     fid = need_lease(t)
-    try:
-        os.close(zc.io_uring_ring())
-    except OSError as e:
-        raise Skip('no io_uring with zero-copy rx set-up: %s' % e)
+    why = zc.zcrx_missing()
+    if why:
+        raise Skip(why)
     got = {}
     for kind in kinds(t):
         single = kname('nku0', kind)

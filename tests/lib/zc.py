@@ -165,3 +165,20 @@ def zcrx_register(ring, ifindex, queue):
     except BufferError:
         pass
     return ename(e)
+
+
+def zcrx_missing():
+    """Why io_uring zero-copy rx cannot be tried here, or None: a kernel
+    that has it looks for the device (ENODEV for none), one without it
+    refuses the register opcode (EINVAL)."""
+    try:
+        ring = io_uring_ring()
+    except OSError as e:
+        return 'no io_uring with zero-copy rx set-up: %s' % e
+    try:
+        e = zcrx_register(ring, 0x7ffffff0, 0)
+    finally:
+        os.close(ring)
+    if e != 'ENODEV':
+        return 'kernel has no io_uring zero-copy rx (registration: %s)' % e
+    return None
