@@ -103,8 +103,11 @@ m_tcp() {
 	local c=$1 flows=$2 o
 	o=$(ip netns exec "${NS_A[$c]}" "${SEND[@]}" iperf3 -c "${DST[$c]}" -p 5201 -t "$SECS" -P "$flows" -f m 2>&1) ||
 		{ log "$c: iperf3 -P $flows failed: $(tail -c 300 <<<"$o")"; return 1; }
-	# The last receiver line: the only stream's, or the [SUM] of all.
-	awk '/ receiver/ { v = $(NF - 2) } END { if (v == "") exit 1; printf "gbps=%.4f\n", v / 1000 }' <<<"$o"
+	# The last receiver line: the only stream's, or the [SUM] of all; the
+	# last sender line has the segments the senders retransmitted.
+	awk '/ receiver/ { v = $(NF - 2) }
+	     / sender/ { r = $(NF - 1) }
+	     END { if (v == "" || r !~ /^[0-9]+$/) exit 1; printf "gbps=%.4f retr=%d\n", v / 1000, r }' <<<"$o"
 }
 m_rr() {
 	ip netns exec "${NS_A[$1]}" "${SEND[@]}" "$NKB" rr-client "${DST[$1]}" 5202 "$SECS"

@@ -49,6 +49,11 @@ for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'
 # with the chain of 8 minus that with the single pass-through program, over
 # the 7 programs the chain has in addition (per repetition and candidate).
 ROWS.append(('pktgen.prog_ns', 'pktgen: cost of one more program', 'ns', 1, False, PROG_CANDS))
+# Segments the TCP senders retransmitted (iperf3's count): a stream that
+# lost one stalls until it is resent, and that repetition's throughput
+# then says more about the loss than about the device.
+RETR_ROWS = [('tcp1.retr', 'TCP stream, 1 flow'), ('tcp4.retr', 'TCP stream, 4 flows'),
+             ('tcp4+pass.retr', 'TCP stream, 4 flows, pass-through prog')]
 CP_ROWS = [
     ('pairs.create_us', 'create a pair', 'us', 1, False, CP_KINDS),
     ('pairs.delete_us', 'delete a pair', 'us', 1, False, CP_KINDS),
@@ -205,6 +210,28 @@ def table(vals, rows, cands, ratios, bars, partial=False):
     return out, missing
 
 
+def retransmits():
+    """Per TCP figure and candidate: the segments retransmitted over all
+    repetitions, and the repetitions that had any."""
+    out = ['| figure | ' + ' | '.join(DATA_CANDS) + ' |',
+           '|' + '---|' * (len(DATA_CANDS) + 1)]
+    rows = 0
+    for key, title in RETR_ROWS:
+        cells = []
+        for c in DATA_CANDS:
+            by_rep = BY_REP.get((key, c))
+            if not by_rep:
+                cells.append('')
+                continue
+            bad = sorted((r for r in by_rep if by_rep[r] > 0), key=int)
+            cells.append('%d' % sum(by_rep.values()) +
+                         (' (rep %s)' % ', '.join(bad) if bad else ''))
+        if any(cells):
+            out.append('| %s | %s |' % (title, ' | '.join(cells)))
+            rows += 1
+    return out if rows else []
+
+
 def chart(vals, outdir):
     """Data-path figures relative to upstream netkit (L3), as a PNG."""
     gp = shutil.which('gnuplot')
@@ -297,6 +324,14 @@ def main():
                    ('netkit2/veth', 'netkit2', 'veth')], False, partial)
     md += t
     missing += m2
+    t = retransmits()
+    if t:
+        md += ['', '## TCP retransmissions', '',
+               'Segments the senders retransmitted, summed over the repetitions; '
+               'in parentheses the repetitions that had any. A loss stalls a '
+               'stream until the segment is resent, so a repetition with one '
+               'measures the loss more than the device.', '']
+        md += t
     err = chart(vals, outdir)
     md += ['', '![relative to netkit](chart.png)' if err is None else '(%s)' % err, '']
     if missing:
