@@ -45,7 +45,8 @@ PROGCANDS="veth netkit netkit2 netkit-l2 netkit2-l2"
 # them otherwise changes from run to run, and with it the figures (the
 # receiver sharing the sender's CPU counts fewer packets).
 SEND=(taskset -c 0)
-RECV=(taskset -c 1)
+RECV_CPU=1
+RECV=(taskset -c "$RECV_CPU")
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&3; printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -98,7 +99,39 @@ servers() {
 	sleep 0.5
 }
 
+# steer C MASK: RPS on every device of candidate C's receiving namespace
+# (the pair's end and lo, where the redirect program sends to): what
+# arrives there is processed on the CPUs in MASK; MASK 0 leaves it to
+# the CPU that enqueued it again.
+steer() {
+	# shellcheck disable=SC2016
+	ip netns exec "${NS_B[$1]}" sh -c \
+		'for q in /sys/class/net/*/queues/rx-*/rps_cpus; do echo "$1" >"$q" || exit 1; done' \
+		steer "$2"
+}
+
+# steered C FN ARGS...: FN C ARGS with C's receive processing steered to
+# the receiver's CPU (run and with_progs pass C first).
+steered() {
+	local c=$1 fn=$2 rc=0
+	shift 2
+	steer "$c" "$((1 << RECV_CPU))" || { log "$c: no RPS steering"; steer "$c" 0; return 1; }
+	"$fn" "$c" "$@" || rc=1
+	steer "$c" 0 || { log "$c: RPS steering not undone"; rc=1; }
+	return "$rc"
+}
+
 # One measurement of FIGURE on candidate C; prints name=value pairs.
+#
+# TCP streams and the UDP flood run steered: their receive processing on
+# the receiver's CPU. Left on the CPU that enqueued it, a TCP stream
+# settles into one of two states at random: the sender's CPU processes all
+# it sends, or the receiver's CPU, processing the acknowledgements, sends
+# part of the data itself and the two CPUs' backlog queues reorder
+# segments (spurious retransmissions, 3-4 % more throughput than the
+# first state); and the UDP sink, outrun by a sender that also did all
+# the receive processing, dropped a varying share at its socket. Those
+# coin flips, not the device, set the spread of these figures.
 m_tcp() {
 	local c=$1 flows=$2 o
 	o=$(ip netns exec "${NS_A[$c]}" "${SEND[@]}" iperf3 -c "${DST[$c]}" -p 5201 -t "$SECS" -P "$flows" -f m 2>&1) ||
@@ -319,14 +352,14 @@ main() {
 	fi
 	for ((rep = 1; rep <= REPS; rep++)); do
 		log "repetition $rep/$REPS ($(($(date +%s) - t0)) s)"
-		run "$rep" tcp1 "$CANDS" m_tcp 1
-		run "$rep" tcp4 "$CANDS" m_tcp 4
+		run "$rep" tcp1 "$CANDS" steered m_tcp 1
+		run "$rep" tcp4 "$CANDS" steered m_tcp 4
 		run "$rep" rr "$CANDS" m_rr
-		run "$rep" udp "$CANDS" m_udp
+		run "$rep" udp "$CANDS" steered m_udp
 		run "$rep" pktgen "$CANDS" m_pktgen
-		run "$rep" tcp4+pass "$PROGCANDS" with_progs pass m_tcp 4
+		run "$rep" tcp4+pass "$PROGCANDS" with_progs pass steered m_tcp 4
 		for set in pass chain8 redirect; do
-			run "$rep" "udp+$set" "$PROGCANDS" with_progs "$set" m_udp
+			run "$rep" "udp+$set" "$PROGCANDS" with_progs "$set" steered m_udp
 			run "$rep" "pktgen+$set" "$PROGCANDS" with_progs "$set" m_pktgen
 		done
 		control "$rep"
