@@ -358,6 +358,7 @@ main() {
 		run "$rep" udp "$CANDS" steered m_udp
 		run "$rep" pktgen "$CANDS" m_pktgen
 		run "$rep" tcp4+pass "$PROGCANDS" with_progs pass steered m_tcp 4
+		run "$rep" tcp4+redirect "$PROGCANDS" with_progs redirect steered m_tcp 4
 		for set in pass chain8 redirect; do
 			run "$rep" "udp+$set" "$PROGCANDS" with_progs "$set" steered m_udp
 			run "$rep" "pktgen+$set" "$PROGCANDS" with_progs "$set" m_pktgen

@@ -37,6 +37,7 @@ ROWS = [
     ('udp.rx_pps', 'UDP 64 B, received', 'kpps', 1e-3, True, DATA_CANDS),
     ('pktgen.pps', 'pktgen 64 B into xmit', 'kpps', 1e-3, True, DATA_CANDS),
     ('tcp4+pass.gbps', 'TCP stream, 4 flows, pass-through prog', 'Gbit/s', 1, True, PROG_CANDS),
+    ('tcp4+redirect.gbps', 'TCP stream, 4 flows, redirect prog', 'Gbit/s', 1, True, PROG_CANDS),
 ]
 for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'),
                     ('redirect', 'redirect prog')):
@@ -53,7 +54,8 @@ ROWS.append(('pktgen.prog_ns', 'pktgen: cost of one more program', 'ns', 1, Fals
 # lost one stalls until it is resent, and that repetition's throughput
 # then says more about the loss than about the device.
 RETR_ROWS = [('tcp1.retr', 'TCP stream, 1 flow'), ('tcp4.retr', 'TCP stream, 4 flows'),
-             ('tcp4+pass.retr', 'TCP stream, 4 flows, pass-through prog')]
+             ('tcp4+pass.retr', 'TCP stream, 4 flows, pass-through prog'),
+             ('tcp4+redirect.retr', 'TCP stream, 4 flows, redirect prog')]
 CP_ROWS = [
     ('pairs.create_us', 'create a pair', 'us', 1, False, CP_KINDS),
     ('pairs.delete_us', 'delete a pair', 'us', 1, False, CP_KINDS),
@@ -65,7 +67,7 @@ CP_ROWS = [
 # Where netkit2 must be ahead of veth: multi-flow throughput and the
 # small-packet rate, bare and with the programs a datapath attaches.
 VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps', 'pktgen.pps',
-            'tcp4+pass.gbps'}
+            'tcp4+pass.gbps', 'tcp4+redirect.gbps'}
 VETH_BAR |= {'%s+%s.%s' % (f, s, u) for s in ('pass', 'chain8', 'redirect')
              for f, u in (('udp', 'tx_pps'), ('udp', 'rx_pps'), ('pktgen', 'pps'))}
 NK_BAR = 0.98
