@@ -50,9 +50,10 @@ for _set, _what in (('pass', 'pass-through prog'), ('chain8', 'chain of 8 progs'
 # with the chain of 8 minus that with the single pass-through program, over
 # the 7 programs the chain has in addition (per repetition and candidate).
 ROWS.append(('pktgen.prog_ns', 'pktgen: cost of one more program', 'ns', 1, False, PROG_CANDS))
-# Segments the TCP senders retransmitted (iperf3's count): a stream that
-# lost one stalls until it is resent, and that repetition's throughput
-# then says more about the loss than about the device.
+# Segments the TCP senders retransmitted (iperf3's count). In the guest
+# they are mostly spurious (tail-loss probes, reordering; the receiver
+# answers with DSACKs): a sign of the stack's timing, which moves the
+# throughput of that repetition more than the device does.
 RETR_ROWS = [('tcp1.retr', 'TCP stream, 1 flow'), ('tcp4.retr', 'TCP stream, 4 flows'),
              ('tcp4+pass.retr', 'TCP stream, 4 flows, pass-through prog'),
              ('tcp4+redirect.retr', 'TCP stream, 4 flows, redirect prog')]
@@ -330,9 +331,10 @@ def main():
     if t:
         md += ['', '## TCP retransmissions', '',
                'Segments the senders retransmitted, summed over the repetitions; '
-               'in parentheses the repetitions that had any. A loss stalls a '
-               'stream until the segment is resent, so a repetition with one '
-               'measures the loss more than the device.', '']
+               'in parentheses the repetitions that had any. Without a loss in '
+               'the guest they are spurious (tail-loss probes, reordering, '
+               'answered by DSACKs): the TCP stack\'s timing, which moves a '
+               'repetition\'s throughput more than the device does.', '']
         md += t
     err = chart(vals, outdir)
     md += ['', '![relative to netkit](chart.png)' if err is None else '(%s)' % err, '']
