@@ -45,6 +45,7 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+#include <net/sch_generic.h>
 #include <net/sock.h>
 
 #include "netkit2.h"
@@ -2417,6 +2418,29 @@ static void nk2t_attach_to(struct kunit *test, struct net *net,
 }
 
 /* A pair nk2v<n> / nk2v<n>p, both up, with a tap on the peer. */
+/*
+ * Wait until @ifname transmits through a real qdisc: the carrier event of
+ * an opened pair attaches it from the link watch work, and until that has
+ * run, what dev_queue_xmit() hands the device is dropped by noop_qdisc.
+ */
+static void nk2t_wait_active(struct kunit *test, const char *ifname)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(10000);
+	bool noop;
+
+	for (;;) {
+		rtnl_lock();
+		noop = qdisc_tx_is_noop(nk2t_get(test, &init_net, ifname));
+		rtnl_unlock();
+		if (!noop)
+			return;
+		if (time_after(jiffies, end))
+			break;
+		msleep(20);
+	}
+	KUNIT_FAIL_AND_ABORT(test, "%s: no qdisc attached after 10 s", ifname);
+}
+
 static struct nk2t_tap *nk2t_vpair(struct kunit *test, const char *dev,
 				   const char *peer, u8 *peer_mac)
 {
@@ -2424,6 +2448,8 @@ static struct nk2t_tap *nk2t_vpair(struct kunit *test, const char *dev,
 		    NETKIT2_SCRUB_DEFAULT);
 	nk2t_open(test, &init_net, dev);
 	nk2t_open(test, &init_net, peer);
+	nk2t_wait_active(test, dev);
+	nk2t_wait_active(test, peer);
 	nk2t_mac_of(test, &init_net, peer, peer_mac);
 	return nk2t_tap_add(test, &init_net, peer);
 }
