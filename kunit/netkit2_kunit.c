@@ -315,9 +315,10 @@ static void nk2t_create(struct kunit *test, const char *ifname,
 }
 
 #define NK2T_EXPECT_ERR(test, req, errno_, text) do {			\
-	struct nk2t_ctx *__ctx = (test)->priv;				\
-	KUNIT_EXPECT_EQ(test, nk2t_req_send(test, req), -(errno_));	\
-	KUNIT_EXPECT_STREQ(test, __ctx->msg, text);			\
+	struct kunit *__test = (test);					\
+	struct nk2t_ctx *__ctx = __test->priv;				\
+	KUNIT_EXPECT_EQ(__test, nk2t_req_send(__test, req), -(errno_));	\
+	KUNIT_EXPECT_STREQ(__test, __ctx->msg, text);			\
 } while (0)
 
 /* --- netkit2_policy: the attribute policy and ->validate ------------- */
