@@ -2418,30 +2418,27 @@ static void nk2t_attach_to(struct kunit *test, struct net *net,
 	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, prog, 0, 0, 0, 0, NULL), 0);
 }
 
-/* A pair nk2v<n> / nk2v<n>p, both up, with a tap on the peer. */
 /*
- * Wait until @ifname transmits through a real qdisc: the carrier event of
- * an opened pair attaches it from the link watch work, and until that has
- * run, what dev_queue_xmit() hands the device is dropped by noop_qdisc.
+ * The carrier event of a pair that just came up attaches its qdiscs from
+ * the link watch work; until that has run, dev_queue_xmit() on either end
+ * drops into noop_qdisc. Run the pending events now.
  */
-static void nk2t_wait_active(struct kunit *test, const char *ifname)
+static void nk2t_sync_carrier(struct kunit *test, const char *dev,
+			      const char *peer)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(10000);
-	bool noop;
+	struct net_device *d, *p;
 
-	for (;;) {
-		rtnl_lock();
-		noop = qdisc_tx_is_noop(nk2t_get(test, &init_net, ifname));
-		rtnl_unlock();
-		if (!noop)
-			return;
-		if (time_after(jiffies, end))
-			break;
-		msleep(20);
-	}
-	KUNIT_FAIL_AND_ABORT(test, "%s: no qdisc attached after 10 s", ifname);
+	rtnl_lock();
+	d = nk2t_get(test, &init_net, dev);
+	p = nk2t_get(test, &init_net, peer);
+	linkwatch_sync_dev(d);
+	linkwatch_sync_dev(p);
+	KUNIT_EXPECT_FALSE(test, qdisc_tx_is_noop(d));
+	KUNIT_EXPECT_FALSE(test, qdisc_tx_is_noop(p));
+	rtnl_unlock();
 }
 
+/* A pair nk2v<n> / nk2v<n>p, both up, with a tap on the peer. */
 static struct nk2t_tap *nk2t_vpair(struct kunit *test, const char *dev,
 				   const char *peer, u8 *peer_mac)
 {
@@ -2449,8 +2446,7 @@ static struct nk2t_tap *nk2t_vpair(struct kunit *test, const char *dev,
 		    NETKIT2_SCRUB_DEFAULT);
 	nk2t_open(test, &init_net, dev);
 	nk2t_open(test, &init_net, peer);
-	nk2t_wait_active(test, dev);
-	nk2t_wait_active(test, peer);
+	nk2t_sync_carrier(test, dev, peer);
 	nk2t_mac_of(test, &init_net, peer, peer_mac);
 	return nk2t_tap_add(test, &init_net, peer);
 }
