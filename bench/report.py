@@ -218,7 +218,6 @@ def retransmits():
     repetitions, and the repetitions that had any."""
     out = ['| figure | ' + ' | '.join(DATA_CANDS) + ' |',
            '|' + '---|' * (len(DATA_CANDS) + 1)]
-    rows = 0
     for key, title in RETR_ROWS:
         cells = []
         for c in DATA_CANDS:
@@ -231,8 +230,7 @@ def retransmits():
                          (' (rep %s)' % ', '.join(bad) if bad else ''))
         if any(cells):
             out.append('| %s | %s |' % (title, ' | '.join(cells)))
-            rows += 1
-    return out if rows else []
+    return out if len(out) > 2 else []
 
 
 def chart(vals, outdir):
