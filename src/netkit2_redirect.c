@@ -252,6 +252,12 @@ static bool netkit2_route_v6(struct sk_buff *skb, struct net_device *dev)
 	};
 	struct dst_entry *dst;
 
+	/*
+	 * On a host booted with ipv6.disable=1 the IPv6 routing tables were
+	 * never set up: a lookup would dereference them.
+	 */
+	if (unlikely(!ipv6_mod_enabled()))
+		return false;
 	dst = ip6_dst_lookup_flow(dev_net(dev), NULL, &fl6, NULL);
 	if (IS_ERR(dst))
 		return false;
