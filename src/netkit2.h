@@ -21,6 +21,25 @@
 #define NETKIT2_IFNAME_PATTERN	"nk%d"
 
 /*
+ * The largest headroom the core can honour. It keeps the offsets of a
+ * packet's headers from skb->head in 16 bits, 0xffff meaning "not set".
+ * A packet built for a device has its network header LL_RESERVED_SPACE()
+ * bytes in (up to a cache line more once skb_expand_head() has aligned
+ * it), and its transport header after the largest IPv6 header chain the
+ * stack builds: the fixed header, the four extension headers a socket may
+ * set (2048 bytes each) and the jumbo option of a big TCP packet. A larger
+ * headroom makes those offsets wrap; upstream netkit accepts it, and the
+ * first IPv6 neighbour solicitation faults in eth_header().
+ */
+#define NETKIT2_L3_HDRS_MAX	(40 + 4 * 2048 + 8)
+#define NETKIT2_LL_SPACE(headroom)					\
+	(((ETH_HLEN + (headroom)) & ~(HH_DATA_MOD - 1)) + HH_DATA_MOD)
+#define NETKIT2_LL_SPACE_MAX	(U16_MAX - 1 - SMP_CACHE_BYTES - NETKIT2_L3_HDRS_MAX)
+#define NETKIT2_HEADROOM_MAX						\
+	((((NETKIT2_LL_SPACE_MAX - HH_DATA_MOD) & ~(HH_DATA_MOD - 1)) +	\
+	  HH_DATA_MOD - 1) - ETH_HLEN)
+
+/*
  * Private area of every netkit2 device. The first group is read on each
  * transmitted packet; the second only by the control path under RTNL.
  */

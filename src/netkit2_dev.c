@@ -201,7 +201,9 @@ static int netkit2_set_mac_address(struct net_device *dev, void *addr)
 /*
  * A stacked device above either side asks for headroom; both sides get the
  * larger of the two requests so that no skb needs reallocating on its way
- * through the pair. A negative request restores the default.
+ * through the pair. A negative request restores the default; none goes
+ * beyond what the core can honour (a bridge passes on what its largest
+ * port asks for, whatever that is).
  */
 static void netkit2_set_rx_headroom(struct net_device *dev, int headroom)
 {
@@ -211,6 +213,7 @@ static void netkit2_set_rx_headroom(struct net_device *dev, int headroom)
 
 	if (headroom < 0)
 		headroom = NET_SKB_PAD;
+	headroom = min_t(int, headroom, NETKIT2_HEADROOM_MAX);
 
 	rcu_read_lock();
 	nk->headroom = headroom;

@@ -16,6 +16,11 @@ static int __init netkit2_module_init(void)
 	int err;
 
 	BUILD_BUG_ON(IFLA_NETKIT2_MAX < IFLA_NETKIT2_PAIRING);
+	/* The largest headroom fits the core's space, one byte more not. */
+	BUILD_BUG_ON(NETKIT2_LL_SPACE(NETKIT2_HEADROOM_MAX) >
+		     NETKIT2_LL_SPACE_MAX);
+	BUILD_BUG_ON(NETKIT2_LL_SPACE(NETKIT2_HEADROOM_MAX + 1) <=
+		     NETKIT2_LL_SPACE_MAX);
 
 	err = netkit2_lease_init();
 	if (err)

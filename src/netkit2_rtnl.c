@@ -196,6 +196,18 @@ static int netkit2_create(struct net_device *dev,
 		return err;
 	}
 
+	/*
+	 * A deliberate difference from upstream netkit, which takes any u16
+	 * and leaves the host to fault on the first packet: a headroom the
+	 * core cannot honour (see NETKIT2_HEADROOM_MAX). Any u16 tailroom
+	 * can be honoured.
+	 */
+	if (headroom > NETKIT2_HEADROOM_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_NETKIT2_HEADROOM],
+				    "netkit2 headroom beyond what the core's 16-bit header offsets can address");
+		return -ERANGE;
+	}
+
 	if (pairing == NETKIT2_DEVICE_PAIR) {
 		if (req->ifm && req->tb[IFLA_IFNAME]) {
 			nla_strscpy(ifname, req->tb[IFLA_IFNAME], IFNAMSIZ);

@@ -6,7 +6,7 @@ import re
 
 import nl
 from harness import test, add, Fail
-from kit import expected_dumps, check_dump, info, new_links
+from kit import HEADROOM_MAX, expected_dumps, check_dump, info, new_links
 from harness import ifindexes
 
 
@@ -80,7 +80,8 @@ for mode, pol, ppol, scrub, pscrub in itertools.product(
     add('config: pair mode=%s policy=%s peer_policy=%s scrub=%s peer_scrub=%s'
         % ('l2' if mode == nl.L2 else 'l3', pol, ppol, scrub, pscrub),
         matrix_case(mode, pol, ppol, scrub, pscrub, None, None))
-for head, tail in ((128, None), (None, 64), (256, 96), (65535, 65535)):
+# the largest headroom the core can honour (upstream takes any u16)
+for head, tail in ((128, None), (None, 64), (256, 96), (HEADROOM_MAX, 65535)):
     for mode in (nl.L2, nl.L3):
         add('config: pair mode=%s headroom=%s tailroom=%s' % (mode, head, tail),
             matrix_case(mode, nl.PASS, nl.PASS, nl.SCRUB_DEFAULT, nl.SCRUB_DEFAULT, head, tail))

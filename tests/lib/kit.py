@@ -8,6 +8,14 @@ from harness import CFG, Fail, ifindexes, sh
 
 NK = nl.NK
 
+# The largest headroom netkit2 accepts (NETKIT2_HEADROOM_MAX, src/netkit2.h,
+# on x86-64): LL_RESERVED_SPACE() of an Ethernet device with that headroom,
+# a cache line (64) and the largest IPv6 header chain (40 + 4 * 2048 + 8)
+# stay below 0xffff, the "unset" value of the core's 16-bit header offsets.
+# Upstream netkit takes any u16.
+HEADROOM_MAX = ((((0xfffe - 64 - (40 + 4 * 2048 + 8)) - 16) & ~15) + 15) - 14
+HEADROOM_MSG = "netkit2 headroom beyond what the core's 16-bit header offsets can address"
+
 
 def expected_dumps(mode=nl.L3, policy=nl.PASS, peer_policy=nl.PASS,
                    scrub=nl.SCRUB_DEFAULT, peer_scrub=nl.SCRUB_DEFAULT,
