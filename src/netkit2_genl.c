@@ -29,8 +29,16 @@ enum netkit2_genl_mcgrp {
 	NETKIT2_MCGRP_CHANGES,
 };
 
+/*
+ * The notifications carry what QUERY reports (program ids, owners,
+ * revisions), so only listeners entitled to QUERY may join: CAP_NET_ADMIN
+ * in the user namespace owning the listener's network namespace.
+ */
 static const struct genl_multicast_group netkit2_genl_mcgrps[] = {
-	[NETKIT2_MCGRP_CHANGES] = { .name = NETKIT2_GENL_MCGRP_CHANGES },
+	[NETKIT2_MCGRP_CHANGES] = {
+		.name	= NETKIT2_GENL_MCGRP_CHANGES,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 /*
