@@ -316,6 +316,13 @@ static void netkit2_dellink(struct net_device *dev, struct list_head *head)
 	struct netkit2 *nk = netkit2_priv(dev);
 	struct net_device *peer = rtnl_dereference(nk->peer);
 
+	/*
+	 * A batch (rmmod, a link group, a namespace) calls this for both
+	 * devices of a pair: the first call has queued both and announced
+	 * the release of both sides' programs.
+	 */
+	if (netkit2_unregister_queued(dev))
+		return;
 	netkit2_genl_notify_release(dev);
 	RCU_INIT_POINTER(nk->peer, NULL);
 	unregister_netdevice_queue(dev, head);
