@@ -85,6 +85,7 @@ extern const struct netdev_queue_mgmt_ops netkit2_queue_mgmt_ops;
 int netkit2_lease_init(void);
 void netkit2_lease_exit(void);
 void netkit2_lease_dev_init(struct net_device *dev);
+void netkit2_lease_end_all(struct net_device *dev);
 int netkit2_xdp(struct net_device *dev, struct netdev_bpf *bpf);
 int netkit2_xsk_wakeup(struct net_device *dev, u32 queue_id, u32 flags);
 #else
@@ -98,6 +99,10 @@ static inline void netkit2_lease_exit(void)
 }
 
 static inline void netkit2_lease_dev_init(struct net_device *dev)
+{
+}
+
+static inline void netkit2_lease_end_all(struct net_device *dev)
 {
 }
 #endif

@@ -153,10 +153,16 @@ static int netkit2_init(struct net_device *dev)
 	return 0;
 }
 
-/* The device is being unregistered: its programs go with it. */
+/*
+ * The device is being unregistered: its programs go with it, and its
+ * leased queues go back to their physical devices. The core calls this
+ * after every NETDEV_UNREGISTER notifier has run (AF_XDP sockets bound to
+ * the device have given their pools back through the lease by then).
+ */
 static void netkit2_uninit(struct net_device *dev)
 {
 	netkit2_prog_release_all(dev);
+	netkit2_lease_end_all(dev);
 }
 
 static int netkit2_get_iflink(const struct net_device *dev)

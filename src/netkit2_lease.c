@@ -12,9 +12,9 @@
  *
  * netkit2's part: numbering the new queues (numrxqueues bounds them), only
  * on the peer of a pair or on a single device; ending every lease when the
- * netkit2 device goes, and deleting netkit2 devices whose leased queue's
- * physical device goes; passing AF_XDP pool setup and wakeups of a single
- * device on to the physical queue.
+ * netkit2 device goes (ndo_uninit), and deleting netkit2 devices whose
+ * leased queue's physical device goes; passing AF_XDP pool setup and
+ * wakeups of a single device on to the physical queue.
  *
  * Ending a lease needs netdev_rx_queue_unlease(), which the kernel exports
  * to modules only with patches/ applied. Without it netkit2 refuses
@@ -66,8 +66,13 @@ static int netkit2_queue_create(struct net_device *dev,
 	return idx;
 }
 
-/* Give every leased queue of @dev back to its physical device. */
-static void netkit2_lease_end_all(struct net_device *dev)
+/*
+ * Give every leased queue of @dev back to its physical device: @dev is
+ * being unregistered (ndo_uninit, after the NETDEV_UNREGISTER notifiers,
+ * so that AF_XDP has taken its pools off the physical queues through the
+ * lease first).
+ */
+void netkit2_lease_end_all(struct net_device *dev)
 {
 	struct netdev_rx_queue *rxq, *phys_rxq;
 	struct net_device *phys;
@@ -124,9 +129,7 @@ static int netkit2_lease_event(struct notifier_block *nb,
 	    READ_ONCE(dev->reg_state) != NETREG_UNREGISTERING)
 		return NOTIFY_DONE;
 
-	if (netkit2_is_netkit2(dev))
-		netkit2_lease_end_all(dev);
-	else if (dev->dev.parent)
+	if (!netkit2_is_netkit2(dev) && dev->dev.parent)
 		netkit2_lease_phys_gone(dev);
 	return NOTIFY_DONE;
 }
