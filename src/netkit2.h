@@ -54,9 +54,7 @@ struct netkit2 {
 	bool			primary;
 	u32			headroom;
 	struct net_device	*dev;
-	u64			revision;
-	unsigned int		owned;
-	struct list_head	owned_node;
+	struct netkit2_prog_ctl	progctl;
 };
 
 static inline struct netkit2 *netkit2_priv(const struct net_device *dev)
@@ -106,6 +104,9 @@ static inline void netkit2_lease_end_all(struct net_device *dev)
 {
 }
 #endif
+
+/* netkit2_redirect.c */
+void netkit2_redirect(struct sk_buff *skb);
 
 /* netkit2_rtnl.c */
 extern struct rtnl_link_ops netkit2_link_ops;

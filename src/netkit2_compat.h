@@ -121,6 +121,7 @@ static inline void netkit2_set_lltx(struct net_device *dev)
 
 #ifndef NETKIT2_HAVE_KMALLOC_OBJ
 #define kmalloc_obj(obj, gfp)	kmalloc(sizeof(obj), gfp)
+#define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
 #endif
 
 /*

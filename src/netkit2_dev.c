@@ -335,9 +335,7 @@ void netkit2_setup(struct net_device *dev)
 	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
 
 	nk->dev = dev;
-	/* Revisions count from 1, as the kernel's multi-program attach. */
-	nk->revision = 1;
-	INIT_LIST_HEAD(&nk->owned_node);
+	netkit2_prog_ctl_init(&nk->progctl);
 }
 
 void netkit2_init_priv(struct net_device *dev, bool primary,

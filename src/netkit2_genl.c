@@ -161,7 +161,8 @@ static int netkit2_genl_fill(struct sk_buff *msg, struct net_device *primary,
 		goto cancel;
 	for (i = 0; i < n; i++) {
 		((u32 *)nla_data(ids))[i] = progs->prog[i]->aux->id;
-		((u32 *)nla_data(owners))[i] = progs->owner[i].portid;
+		((u32 *)nla_data(owners))[i] =
+			netkit2_progs_owner_portid(progs, i);
 	}
 	genlmsg_end(msg, hdr);
 	return 0;
@@ -232,8 +233,8 @@ static int netkit2_genl_attach(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (info->attrs[NETKIT2_A_OWNED]) {
-		req.owner.net = genl_info_net(info);
-		req.owner.portid = info->snd_portid;
+		req.owner_sk = NETLINK_CB(skb).sk;
+		req.owner_portid = info->snd_portid;
 	}
 	prog = bpf_prog_get_type_dev(nla_get_s32(fd), BPF_PROG_TYPE_SCHED_CLS,
 				     false);
@@ -334,34 +335,35 @@ static struct net_device *netkit2_genl_side(struct net_device *dev,
 	return nk->primary ? dev : rtnl_dereference(nk->peer);
 }
 
-/* A netlink socket closes: detach what it owned. */
+/* A socket's release changed the programs of @dev. */
+static void netkit2_genl_released(struct net_device *dev)
+{
+	struct net_device *primary;
+	u32 target;
+
+	primary = netkit2_genl_side(dev, &target);
+	if (primary)
+		netkit2_genl_notify(primary, target, dev, NETKIT2_CMD_DETACH);
+}
+
+/*
+ * A netlink socket is released: detach what it owned. Most sockets own
+ * nothing, and any user can close sockets in a loop: RTNL is taken only
+ * for one that does.
+ */
 static int netkit2_genl_urelease(struct notifier_block *nb,
 				 unsigned long event, void *ptr)
 {
 	struct netlink_notify *n = ptr;
-	struct netkit2_owner owner;
-	struct net_device *primary;
-	struct netkit2 *nk, *tmp;
-	u32 target;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !n->portid)
 		return NOTIFY_DONE;
-	/* Only a hint: the list changes under RTNL, checked again below. */
-	if (list_empty_careful(&netkit2_owned_devs))
+	if (!netkit2_prog_sock_owns(n->net, n->portid))
 		return NOTIFY_DONE;
 
-	owner.net = n->net;
-	owner.portid = n->portid;
 	rtnl_lock();
-	list_for_each_entry_safe(nk, tmp, &netkit2_owned_devs, owned_node) {
-		if (!netkit2_prog_release_owner(nk->dev, &owner))
-			continue;
-		primary = netkit2_genl_side(nk->dev, &target);
-		if (primary)
-			netkit2_genl_notify(primary, target, nk->dev,
-					    NETKIT2_CMD_DETACH);
-	}
+	netkit2_prog_release_sock(n->net, n->portid, netkit2_genl_released);
 	rtnl_unlock();
 	return NOTIFY_OK;
 }

@@ -22,9 +22,12 @@ static int __init netkit2_module_init(void)
 	BUILD_BUG_ON(NETKIT2_LL_SPACE(NETKIT2_HEADROOM_MAX + 1) <=
 		     NETKIT2_LL_SPACE_MAX);
 
-	err = netkit2_lease_init();
+	err = netkit2_prog_init();
 	if (err)
 		return err;
+	err = netkit2_lease_init();
+	if (err)
+		goto err_prog;
 	err = rtnl_link_register(&netkit2_link_ops);
 	if (err)
 		goto err_lease;
@@ -37,6 +40,8 @@ err_link:
 	rtnl_link_unregister(&netkit2_link_ops);
 err_lease:
 	netkit2_lease_exit();
+err_prog:
+	netkit2_prog_exit();
 	return err;
 }
 
@@ -49,8 +54,10 @@ static void __exit netkit2_module_exit(void)
 {
 	rtnl_link_unregister(&netkit2_link_ops);
 	netkit2_genl_exit();
-	/* Last: the devices just deleted have ended their leases through it. */
+	/* The devices just deleted have ended their leases through it. */
 	netkit2_lease_exit();
+	/* Last: the program arrays those devices retired are put. */
+	netkit2_prog_exit();
 }
 
 module_init(netkit2_module_init);

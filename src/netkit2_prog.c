@@ -4,9 +4,10 @@
  *
  * Each device of a pair owns the programs its transmit path runs. The
  * control path (RTNL held) never edits the published array: it builds the
- * next one, publishes it with rcu_assign_pointer() and releases the old one
- * after a grace period, putting the programs it no longer holds only once
- * no transmit can still run them.
+ * next one, publishes it with rcu_assign_pointer() and hands the old one to
+ * a work item that runs after a grace period and puts the references the
+ * old array held. No request waits for a grace period; a program is freed
+ * only once no array that may still be read holds it.
  *
  * Where a request puts a program follows the kernel's multi-program attach
  * rules, so that tools written for those behave the same here:
@@ -19,19 +20,64 @@
  *    on ESTALE, an anchor without BEFORE/AFTER EINVAL.
  * Slots are counted as in that scheme: "before index i" is i - 1 and
  * "after index i" is i + 1, so the front is -1 and the back is the count.
+ *
+ * Ownership. An attachment may be owned by the netlink socket that made it
+ * and is detached when that socket is released. A port id names a socket
+ * only while it is bound: the core unhashes a closing socket before it
+ * announces the release, and a new socket may take the same port id in
+ * between. An owner is therefore the socket itself (struct netkit2_owner
+ * records its address as an identity, next to its namespace and port id),
+ * and a release detaches only the programs of owners whose socket is
+ * dead. The address stays valid as long as the owner exists: the socket is
+ * freed only after its release, which removes every owner of it.
  */
 
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/hashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/sock.h>
 
 #include "netkit2.h"
 
-LIST_HEAD(netkit2_owned_devs);
-
 /* No rule of the request has chosen a slot yet. */
 #define NETKIT2_SLOT_NONE	INT_MIN
+
+/*
+ * A socket owning attachments. @refs counts the entries of published arrays
+ * that name it (RTNL); the owner goes with the last of them. The table is
+ * also read without RTNL by the socket-release hook, under its lock.
+ */
+struct netkit2_owner {
+	struct hlist_node	node;
+	const struct sock	*sk;
+	const struct net	*net;
+	u32			portid;
+	unsigned int		refs;
+};
+
+static DEFINE_HASHTABLE(netkit2_owners, 6);
+static DEFINE_SPINLOCK(netkit2_owners_lock);
+
+/* Devices with programs owned by a socket: RTNL. */
+static LIST_HEAD(netkit2_owned_devs);
+
+/* Where replaced arrays put their programs, once no reader is left. */
+static struct workqueue_struct *netkit2_prog_wq;
+
+static struct netkit2_prog_ctl *netkit2_ctl(const struct net_device *dev)
+{
+	return &netkit2_priv(dev)->progctl;
+}
+
+void netkit2_prog_ctl_init(struct netkit2_prog_ctl *ctl)
+{
+	ctl->revision = 1;
+	ctl->owned = 0;
+	INIT_LIST_HEAD(&ctl->owned_node);
+}
 
 const struct netkit2_progs *netkit2_progs_rtnl(const struct net_device *dev)
 {
@@ -41,7 +87,15 @@ const struct netkit2_progs *netkit2_progs_rtnl(const struct net_device *dev)
 u64 netkit2_prog_revision(const struct net_device *dev)
 {
 	ASSERT_RTNL();
-	return netkit2_priv(dev)->revision;
+	return netkit2_ctl(dev)->revision;
+}
+
+/* The port id of the socket owning program @i, 0 for none. */
+u32 netkit2_progs_owner_portid(const struct netkit2_progs *progs,
+			       unsigned int i)
+{
+	ASSERT_RTNL();
+	return progs->owner[i] ? progs->owner[i]->portid : 0;
 }
 
 static unsigned int netkit2_progs_count(const struct netkit2_progs *progs)
@@ -60,10 +114,63 @@ static int netkit2_progs_find(const struct netkit2_progs *progs, u32 id)
 	return -ENOENT;
 }
 
-static bool netkit2_owner_eq(const struct netkit2_owner *a,
-			     const struct netkit2_owner *b)
+/* The owner of socket @sk, made on its first owned attachment. */
+static struct netkit2_owner *netkit2_owner_get(struct sock *sk, u32 portid)
 {
-	return a->portid == b->portid && a->net == b->net;
+	struct netkit2_owner *owner;
+
+	ASSERT_RTNL();
+	hash_for_each_possible(netkit2_owners, owner, node, portid)
+		if (owner->sk == sk)
+			return owner;
+
+	owner = kzalloc_obj(*owner, GFP_KERNEL);
+	if (!owner)
+		return NULL;
+	owner->sk = sk;
+	owner->net = sock_net(sk);
+	owner->portid = portid;
+	spin_lock_bh(&netkit2_owners_lock);
+	hash_add(netkit2_owners, &owner->node, portid);
+	spin_unlock_bh(&netkit2_owners_lock);
+	return owner;
+}
+
+static void netkit2_owner_free(struct netkit2_owner *owner)
+{
+	ASSERT_RTNL();
+	spin_lock_bh(&netkit2_owners_lock);
+	hash_del(&owner->node);
+	spin_unlock_bh(&netkit2_owners_lock);
+	kfree(owner);
+}
+
+/* Whether @owner is the socket of @net / @portid that is being released. */
+static bool netkit2_owner_dying(const struct netkit2_owner *owner,
+				const struct net *net, u32 portid)
+{
+	return owner->portid == portid && owner->net == net &&
+	       sock_flag(owner->sk, SOCK_DEAD);
+}
+
+/*
+ * The socket-release hook's first look, without RTNL: whether the socket
+ * of @net / @portid being released owns any attachment.
+ */
+bool netkit2_prog_sock_owns(const struct net *net, u32 portid)
+{
+	struct netkit2_owner *owner;
+	bool found = false;
+
+	spin_lock_bh(&netkit2_owners_lock);
+	hash_for_each_possible(netkit2_owners, owner, node, portid) {
+		if (netkit2_owner_dying(owner, net, portid)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&netkit2_owners_lock);
+	return found;
 }
 
 /*
@@ -109,11 +216,12 @@ static int netkit2_progs_slot(const struct netkit2_progs *progs, u32 flags,
 	return 0;
 }
 
-static struct netkit2_progs *netkit2_progs_dup(const struct netkit2_progs *old)
+static struct netkit2_progs *netkit2_progs_dup(const struct netkit2_progs *old,
+					       gfp_t gfp)
 {
 	struct netkit2_progs *progs;
 
-	progs = kmalloc_obj(*progs, GFP_KERNEL);
+	progs = kmalloc_obj(*progs, gfp);
 	if (!progs)
 		return NULL;
 	if (old)
@@ -123,28 +231,80 @@ static struct netkit2_progs *netkit2_progs_dup(const struct netkit2_progs *old)
 	return progs;
 }
 
-/* Keep the device on the list the socket-release hook walks while it
- * holds a program some socket owns.
- */
-static void netkit2_owned_sync(struct netkit2 *nk,
-			       const struct netkit2_progs *progs)
+/* The new array's own reference on each program, but for @skip's. */
+static void netkit2_progs_hold(const struct netkit2_progs *progs,
+			       const struct bpf_prog *skip)
 {
-	unsigned int i, owned = 0;
+	unsigned int i;
 
-	for (i = 0; i < netkit2_progs_count(progs); i++)
-		if (progs->owner[i].portid)
-			owned++;
-	nk->owned = owned;
-	if (owned && list_empty(&nk->owned_node))
-		list_add_tail(&nk->owned_node, &netkit2_owned_devs);
-	else if (!owned && !list_empty(&nk->owned_node))
-		list_del_init(&nk->owned_node);
+	for (i = 0; i < progs->count; i++)
+		if (progs->prog[i] != skip)
+			bpf_prog_inc(progs->prog[i]);
 }
 
-/* Make @progs (NULL when empty) the device's programs. */
-static void netkit2_progs_publish(struct netkit2 *nk,
+static void netkit2_progs_free_work(struct work_struct *work)
+{
+	struct netkit2_progs *progs;
+	unsigned int i;
+
+	progs = container_of(to_rcu_work(work), struct netkit2_progs, rwork);
+	for (i = 0; i < progs->count; i++)
+		bpf_prog_put(progs->prog[i]);
+	kfree(progs);
+}
+
+/* @progs is no longer published: drop it once no reader can see it. */
+static void netkit2_progs_retire(struct netkit2_progs *progs)
+{
+	if (!progs)
+		return;
+	INIT_RCU_WORK(&progs->rwork, netkit2_progs_free_work);
+	queue_rcu_work(netkit2_prog_wq, &progs->rwork);
+}
+
+/*
+ * Keep the owners' counts and the device's place on the socket-release
+ * list in step with the published array, @progs replacing @old.
+ */
+static void netkit2_owned_sync(struct net_device *dev,
+			       const struct netkit2_progs *progs,
+			       const struct netkit2_progs *old)
+{
+	struct netkit2_prog_ctl *ctl = netkit2_ctl(dev);
+	struct netkit2_owner *owner;
+	unsigned int i, owned = 0;
+
+	for (i = 0; i < netkit2_progs_count(progs); i++) {
+		owner = progs->owner[i];
+		if (owner) {
+			owner->refs++;
+			owned++;
+		}
+	}
+	for (i = 0; i < netkit2_progs_count(old); i++) {
+		owner = old->owner[i];
+		if (owner && !--owner->refs)
+			netkit2_owner_free(owner);
+	}
+
+	ctl->owned = owned;
+	if (owned && list_empty(&ctl->owned_node))
+		list_add_tail(&ctl->owned_node, &netkit2_owned_devs);
+	else if (!owned && !list_empty(&ctl->owned_node))
+		list_del_init(&ctl->owned_node);
+}
+
+/*
+ * Make @progs (NULL when empty) the device's programs in place of the
+ * current ones, which are retired.
+ */
+static void netkit2_progs_publish(struct net_device *dev,
 				  struct netkit2_progs *progs)
 {
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct netkit2_progs *old;
+
+	old = rtnl_dereference(nk->progs);
 	if (progs && !progs->count) {
 		kfree(progs);
 		progs = NULL;
@@ -152,24 +312,25 @@ static void netkit2_progs_publish(struct netkit2 *nk,
 	if (progs)
 		progs->prog[progs->count] = NULL;
 	rcu_assign_pointer(nk->progs, progs);
-	nk->revision++;
-	netkit2_owned_sync(nk, progs);
+	netkit2_ctl(dev)->revision++;
+	netkit2_owned_sync(dev, progs, old);
+	netkit2_progs_retire(old);
 }
 
 int netkit2_prog_attach(struct net_device *dev,
 			const struct netkit2_prog_req *req)
 {
-	struct netkit2 *nk = netkit2_priv(dev);
+	struct netkit2_owner *owner = NULL;
 	struct netkit2_progs *old, *progs;
 	int slot = NETKIT2_SLOT_NONE;
-	struct bpf_prog *gone = NULL;
 	unsigned int count;
 	int err;
 
 	ASSERT_RTNL();
-	old = rtnl_dereference(nk->progs);
+	old = rtnl_dereference(netkit2_priv(dev)->progs);
 	count = netkit2_progs_count(old);
-	if (req->expected_revision && req->expected_revision != nk->revision)
+	if (req->expected_revision &&
+	    req->expected_revision != netkit2_ctl(dev)->revision)
 		return -ESTALE;
 	if (netkit2_progs_find(old, req->prog->aux->id) >= 0)
 		return -EEXIST;
@@ -186,12 +347,17 @@ int netkit2_prog_attach(struct net_device *dev,
 	if (err)
 		return err;
 
-	progs = netkit2_progs_dup(old);
+	progs = netkit2_progs_dup(old, GFP_KERNEL);
 	if (!progs)
 		return -ENOMEM;
-	if (req->flags & NETKIT2_F_REPLACE) {
-		gone = progs->prog[slot];
-	} else {
+	if (req->owner_sk) {
+		owner = netkit2_owner_get(req->owner_sk, req->owner_portid);
+		if (!owner) {
+			kfree(progs);
+			return -ENOMEM;
+		}
+	}
+	if (!(req->flags & NETKIT2_F_REPLACE)) {
 		/* The front is slot -1; "before i" lands on i's index. */
 		if (slot < (int)count && (req->flags & NETKIT2_F_BEFORE))
 			slot++;
@@ -201,39 +367,32 @@ int netkit2_prog_attach(struct net_device *dev,
 			(count - slot) * sizeof(progs->owner[0]));
 		progs->count++;
 	}
+	/* A replaced program keeps only the old array's reference. */
 	progs->prog[slot] = req->prog;
-	progs->owner[slot] = req->owner;
-	netkit2_progs_publish(nk, progs);
-
-	if (gone) {
-		synchronize_rcu();
-		bpf_prog_put(gone);
-		kfree(old);
-	} else if (old) {
-		kfree_rcu(old, rcu);
-	}
+	progs->owner[slot] = owner;
+	netkit2_progs_hold(progs, req->prog);
+	netkit2_progs_publish(dev, progs);
 	return 0;
 }
 
 int netkit2_prog_detach(struct net_device *dev,
 			const struct netkit2_prog_req *req)
 {
-	struct netkit2 *nk = netkit2_priv(dev);
 	struct netkit2_progs *old, *progs;
 	int slot = NETKIT2_SLOT_NONE;
-	struct bpf_prog *gone;
 	unsigned int count;
 	int err;
 
 	ASSERT_RTNL();
-	old = rtnl_dereference(nk->progs);
+	old = rtnl_dereference(netkit2_priv(dev)->progs);
 	count = netkit2_progs_count(old);
 	/* Nothing attached: nothing to detach, whatever the request says. */
 	if (!count)
 		return -ENOENT;
 	if (req->flags & NETKIT2_F_REPLACE)
 		return -EINVAL;
-	if (req->expected_revision && req->expected_revision != nk->revision)
+	if (req->expected_revision &&
+	    req->expected_revision != netkit2_ctl(dev)->revision)
 		return -ESTALE;
 	if (req->prog || req->prog_id) {
 		slot = netkit2_progs_find(old, req->prog ? req->prog->aux->id :
@@ -250,76 +409,99 @@ int netkit2_prog_detach(struct net_device *dev,
 	else if (slot == count)
 		slot = count - 1;
 
-	progs = netkit2_progs_dup(old);
+	progs = netkit2_progs_dup(old, GFP_KERNEL);
 	if (!progs)
 		return -ENOMEM;
-	gone = progs->prog[slot];
 	progs->count--;
 	memmove(&progs->prog[slot], &progs->prog[slot + 1],
 		(progs->count - slot) * sizeof(progs->prog[0]));
 	memmove(&progs->owner[slot], &progs->owner[slot + 1],
 		(progs->count - slot) * sizeof(progs->owner[0]));
-	netkit2_progs_publish(nk, progs);
-
-	synchronize_rcu();
-	bpf_prog_put(gone);
-	kfree(old);
+	netkit2_progs_hold(progs, NULL);
+	netkit2_progs_publish(dev, progs);
 	return 0;
 }
 
-/* Detach every program @owner attached; true if there was any. */
-bool netkit2_prog_release_owner(struct net_device *dev,
-				const struct netkit2_owner *owner)
+/*
+ * Detach what the socket being released owned on @dev; true if there was
+ * anything. Whatever else happens, the programs of other owners and the
+ * unowned ones stay: the smaller array is allocated with __GFP_NOFAIL (it
+ * is small), since failing here would leave the socket's programs running
+ * with no one left to detach them, and dropping the whole list would let
+ * the device fall back to its default policy. An agent killed for lack of
+ * memory gets here with the least memory.
+ */
+static bool netkit2_prog_release_owner(struct net_device *dev,
+				       const struct net *net, u32 portid)
 {
-	struct netkit2 *nk = netkit2_priv(dev);
 	struct netkit2_progs *old, *progs;
-	unsigned int i, n = 0;
+	unsigned int i;
 
 	ASSERT_RTNL();
-	old = rtnl_dereference(nk->progs);
+	old = rtnl_dereference(netkit2_priv(dev)->progs);
 	for (i = 0; i < netkit2_progs_count(old); i++)
-		if (netkit2_owner_eq(&old->owner[i], owner))
-			n++;
-	if (!n)
+		if (old->owner[i] &&
+		    netkit2_owner_dying(old->owner[i], net, portid))
+			break;
+	if (i == netkit2_progs_count(old))
 		return false;
 
-	progs = netkit2_progs_dup(NULL);
-	if (!progs) {
-		/* Cannot build the smaller list: drop the whole one. */
-		netkit2_prog_release_all(dev);
-		return true;
-	}
+	progs = netkit2_progs_dup(NULL, GFP_KERNEL | __GFP_NOFAIL);
 	for (i = 0; i < old->count; i++) {
-		if (netkit2_owner_eq(&old->owner[i], owner))
+		if (old->owner[i] &&
+		    netkit2_owner_dying(old->owner[i], net, portid))
 			continue;
 		progs->prog[progs->count] = old->prog[i];
 		progs->owner[progs->count] = old->owner[i];
 		progs->count++;
 	}
-	netkit2_progs_publish(nk, progs);
-
-	synchronize_rcu();
-	for (i = 0; i < old->count; i++)
-		if (netkit2_owner_eq(&old->owner[i], owner))
-			bpf_prog_put(old->prog[i]);
-	kfree(old);
+	netkit2_progs_hold(progs, NULL);
+	netkit2_progs_publish(dev, progs);
 	return true;
+}
+
+/*
+ * The socket of @net / @portid is being released: detach what it owned,
+ * telling @changed of each device whose programs changed.
+ */
+void netkit2_prog_release_sock(const struct net *net, u32 portid,
+			       void (*changed)(struct net_device *dev))
+{
+	struct netkit2_prog_ctl *ctl, *tmp;
+	struct netkit2 *nk;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(ctl, tmp, &netkit2_owned_devs, owned_node) {
+		nk = container_of(ctl, struct netkit2, progctl);
+		if (netkit2_prog_release_owner(nk->dev, net, portid))
+			changed(nk->dev);
+	}
 }
 
 /* Detach everything: the device goes away (or the module with it). */
 void netkit2_prog_release_all(struct net_device *dev)
 {
-	struct netkit2 *nk = netkit2_priv(dev);
-	struct netkit2_progs *old;
-	unsigned int i;
-
 	ASSERT_RTNL();
-	old = rtnl_dereference(nk->progs);
-	if (!old)
-		return;
-	netkit2_progs_publish(nk, NULL);
-	synchronize_rcu();
-	for (i = 0; i < old->count; i++)
-		bpf_prog_put(old->prog[i]);
-	kfree(old);
+	if (rtnl_dereference(netkit2_priv(dev)->progs))
+		netkit2_progs_publish(dev, NULL);
+}
+
+/* Wait until every retired array has put its programs. */
+void netkit2_prog_barrier(void)
+{
+	rcu_barrier();
+	flush_workqueue(netkit2_prog_wq);
+}
+
+int __init netkit2_prog_init(void)
+{
+	netkit2_prog_wq = alloc_workqueue("netkit2", 0, 0);
+	return netkit2_prog_wq ? 0 : -ENOMEM;
+}
+
+/* After the last device: the retired arrays still queued are drained. */
+void netkit2_prog_exit(void)
+{
+	rcu_barrier();
+	destroy_workqueue(netkit2_prog_wq);
 }

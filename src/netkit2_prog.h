@@ -6,30 +6,41 @@
 #define _NETKIT2_PROG_H
 
 #include <linux/filter.h>
+#include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/netkit2.h>
 
 struct net;
-
-/* Who attached a program: a netlink socket, or nobody (portid 0). */
-struct netkit2_owner {
-	const struct net	*net;
-	u32			portid;
-};
+struct sock;
+struct netkit2_owner;
 
 /*
  * The programs of one device, in run order. An array is never changed once
  * published: every change builds a new one under RTNL and replaces it, so
- * the transmit path reads it under RCU without a lock. @prog, ended by a
- * NULL after the last program, is what that path reads; @count and @owner
- * only the control path.
+ * the transmit path reads it under RCU without a lock. Each array holds a
+ * reference on every program it lists; a replaced array drops them from a
+ * work item once a grace period has passed, so no program is freed while
+ * a transmit may still run it and no request waits for that.
+ *
+ * @prog, ended by a NULL after the last program, is what the transmit path
+ * reads; @count and @owner only the control path.
  */
 struct netkit2_progs {
-	struct rcu_head		rcu;
+	struct rcu_work		rwork;
 	unsigned int		count;
 	struct bpf_prog		*prog[NETKIT2_PROGS_MAX + 1];
-	struct netkit2_owner	owner[NETKIT2_PROGS_MAX];
+	struct netkit2_owner	*owner[NETKIT2_PROGS_MAX];
+};
+
+/* Control-path state of a device's programs: RTNL. */
+struct netkit2_prog_ctl {
+	/* Counts every change from 1, as the kernel's multi-program attach. */
+	u64			revision;
+	/* Programs some socket owns, and the node on netkit2_owned_devs. */
+	unsigned int		owned;
+	struct list_head	owned_node;
 };
 
 /*
@@ -37,6 +48,9 @@ struct netkit2_progs {
  * reference passes to the array on success) or to detach (NULL: by
  * @prog_id or by position). @rel_id anchors NETKIT2_F_BEFORE/AFTER and
  * @replace_id names the program NETKIT2_F_REPLACE substitutes; 0 for none.
+ * An attachment owned by a netlink socket names it in @owner_sk (identity
+ * only, never dereferenced by the engine beyond its flags) with its port
+ * id; it is detached when that socket is released.
  */
 struct netkit2_prog_req {
 	struct bpf_prog		*prog;
@@ -45,21 +59,28 @@ struct netkit2_prog_req {
 	u32			rel_id;
 	u32			replace_id;
 	u64			expected_revision;
-	struct netkit2_owner	owner;
+	struct sock		*owner_sk;
+	u32			owner_portid;
 };
 
+void netkit2_prog_ctl_init(struct netkit2_prog_ctl *ctl);
 int netkit2_prog_attach(struct net_device *dev,
 			const struct netkit2_prog_req *req);
 int netkit2_prog_detach(struct net_device *dev,
 			const struct netkit2_prog_req *req);
-bool netkit2_prog_release_owner(struct net_device *dev,
-				const struct netkit2_owner *owner);
 void netkit2_prog_release_all(struct net_device *dev);
 u64 netkit2_prog_revision(const struct net_device *dev);
 const struct netkit2_progs *netkit2_progs_rtnl(const struct net_device *dev);
+u32 netkit2_progs_owner_portid(const struct netkit2_progs *progs,
+			       unsigned int i);
 
-/* Devices with programs owned by a socket, for the socket-release hook. */
-extern struct list_head netkit2_owned_devs;
+bool netkit2_prog_sock_owns(const struct net *net, u32 portid);
+void netkit2_prog_release_sock(const struct net *net, u32 portid,
+			       void (*changed)(struct net_device *dev));
+
+int netkit2_prog_init(void);
+void netkit2_prog_exit(void);
+void netkit2_prog_barrier(void);
 
 /*
  * Run @progs on @skb, whose data starts at the mac header. A program's
@@ -86,8 +107,5 @@ static __always_inline int netkit2_progs_run(const struct netkit2_progs *progs,
 	}
 	return ret;
 }
-
-/* netkit2_redirect.c */
-void netkit2_redirect(struct sk_buff *skb);
 
 #endif /* _NETKIT2_PROG_H */

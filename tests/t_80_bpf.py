@@ -13,7 +13,7 @@ import nl
 from harness import test, sh, Fail
 
 from nk2ctl import (CTL, OBJ, NEEDS, ctl, ctl_errno, attach, detach, query, ids,  # noqa: F401
-                    prog_exists, read_lines, mkpair, traffic_pair, ping, stats, need_tools)
+                    prog_exists, prog_gone, read_lines, mkpair, traffic_pair, ping, stats, need_tools)
 
 
 @test('bpf: attach order with first/last/before/after/replace, revision', NEEDS)
@@ -33,7 +33,7 @@ def t_order(t):
     # replace in place, alone and with agreeing anchors
     p7 = attach(t, a, 'primary', 'nk_next', 'replace %d' % p3)
     t.eq(ids(a, 'primary'), [p6, p2, p7, p4, p1, p5], 'replace keeps the slot')
-    t.check(not prog_exists(p3), 'replaced program released')
+    t.check(prog_gone(p3), 'replaced program released')
     p8 = attach(t, a, 'primary', 'nk_next', 'replace %d before %d' % (p4, p1))
     t.eq(ids(a, 'primary'), [p6, p2, p7, p8, p1, p5], 'replace with an agreeing anchor')
     p4 = attach(t, a, 'primary', 'nk_next', 'replace %d after %d' % (p8, p7))
@@ -82,7 +82,7 @@ def t_detach(t):
     # nothing attached: ENOENT before any other check, as upstream
     detach(t, a, 'primary', 'revision 999', want=errno.ENOENT)
     detach(t, a, 'primary', 'first', want=errno.ENOENT)
-    t.check(not prog_exists(ps[2]) and not prog_exists(ps[4]), 'detached programs released')
+    t.check(prog_gone(ps[2]) and prog_gone(ps[4]), 'detached programs released')
 
 
 @test('bpf: at most 63 programs per side as upstream (ERANGE)', NEEDS)
@@ -123,7 +123,7 @@ def t_owned(t):
     bg2.wait(10)
     t.eq(ids(a, 'primary'), [keep], 'killed owner: program detached')
     for x in (pid, pid2):
-        t.check(not prog_exists(x), 'owned program %d released' % x)
+        t.check(prog_gone(x), 'owned program %d released' % x)
 
 
 @test('bpf: peer, single device, other kinds and program types refused', NEEDS)
@@ -262,7 +262,7 @@ def t_unload(t):
         # the holder keeps its own fd of the third: gone when it exits
         bg.kill()
         bg.wait(10)
-        t.check(not prog_exists(ps[2]), 'owned program released with its holder')
+        t.check(prog_gone(ps[2]), 'owned program released with its holder')
     finally:
         sh('modprobe netkit2', check=True)
 

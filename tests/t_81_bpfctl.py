@@ -18,7 +18,7 @@ import bpfsys
 import nl
 from harness import test, sh, Fail
 from nk2ctl import (CTL, OBJ, NEEDS, ctl, ctl_errno, attach, ids, query,
-                    need_tools, read_lines, mkpair, traffic_pair, prog_exists)
+                    need_tools, read_lines, mkpair, traffic_pair, prog_exists, prog_gone)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..')
@@ -63,7 +63,7 @@ def t_sections(t):
     t.eq(e, 0, 'replace')
     t.eq(r.get('replaced'), j3['id'], 'JSON names the replaced program')
     t.eq(ids(a, 'primary'), [j['id'], r['id']], 'replacement in the same slot')
-    t.check(not prog_exists(j3['id']), 'replaced program released')
+    t.check(prog_gone(j3['id']), 'replaced program released')
     e, _ = jctl('replace %s primary 999999 %s nk_next' % (a, OBJ))
     t.eq(e, errno.ENOENT, 'replace of a program not attached: ENOENT')
     _, rev, _ = query(a, 'primary')

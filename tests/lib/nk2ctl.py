@@ -71,6 +71,18 @@ def prog_exists(pid):
     return ctl('prog %d' % pid).returncode == 0
 
 
+def prog_gone(pid, timeout=5):
+    """Whether program PID is freed within TIMEOUT s: a detached or
+    replaced program is put by its old array once an RCU grace period has
+    passed, after the request has returned."""
+    end = time.time() + timeout
+    while prog_exists(pid):
+        if time.time() > end:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def read_lines(proc, n, timeout=20):
     """N lines of a background process' output (fewer after TIMEOUT s).
     Reads the pipe unbuffered: use nothing else on that process' stdout."""
