@@ -84,7 +84,7 @@ int netkit2_lease_init(void);
 void netkit2_lease_exit(void);
 void netkit2_lease_dev_init(struct net_device *dev);
 void netkit2_lease_end_all(struct net_device *dev);
-int netkit2_xdp(struct net_device *dev, struct netdev_bpf *bpf);
+int netkit2_xsk_pool_setup(struct net_device *dev, struct netdev_bpf *bpf);
 int netkit2_xsk_wakeup(struct net_device *dev, u32 queue_id, u32 flags);
 #else
 static inline int netkit2_lease_init(void)
@@ -102,6 +102,12 @@ static inline void netkit2_lease_dev_init(struct net_device *dev)
 
 static inline void netkit2_lease_end_all(struct net_device *dev)
 {
+}
+
+static inline int netkit2_xsk_pool_setup(struct net_device *dev,
+					 struct netdev_bpf *bpf)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 

@@ -233,6 +233,24 @@ static void netkit2_set_rx_headroom(struct net_device *dev, int headroom)
 	rcu_read_unlock();
 }
 
+/*
+ * XDP as upstream netkit answers it: the device runs no XDP programs of
+ * its own (generic XDP, run by the core, still attaches), and takes
+ * AF_XDP pools only on queues leased from a physical device.
+ */
+static int netkit2_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	switch (bpf->command) {
+	case XDP_SETUP_PROG:
+		NL_SET_ERR_MSG(bpf->extack, "netkit2 does not run XDP programs");
+		return -EOPNOTSUPP;
+	case XDP_SETUP_XSK_POOL:
+		return netkit2_xsk_pool_setup(dev, bpf);
+	default:
+		return -EINVAL;
+	}
+}
+
 static void netkit2_get_stats64(struct net_device *dev,
 				struct rtnl_link_stats64 *stats)
 {
@@ -256,8 +274,8 @@ static const struct net_device_ops netkit2_netdev_ops = {
 	.ndo_get_peer_dev	= netkit2_get_peer_dev,
 	.ndo_get_stats64	= netkit2_get_stats64,
 	.ndo_features_check	= passthru_features_check,
+	.ndo_bpf		= netkit2_bpf,
 #ifdef NETKIT2_HAVE_QUEUE_LEASE
-	.ndo_bpf		= netkit2_xdp,
 	.ndo_xsk_wakeup		= netkit2_xsk_wakeup,
 #endif
 };

@@ -158,26 +158,15 @@ static bool netkit2_phys_has_xsk(const struct net_device *phys)
 
 /*
  * AF_XDP on a single device: an XSK pool bound to a leased queue is set up
- * on the physical queue behind it. XDP programs are not supported.
+ * on the physical queue behind it.
  */
-int netkit2_xdp(struct net_device *dev, struct netdev_bpf *bpf)
+int netkit2_xsk_pool_setup(struct net_device *dev, struct netdev_bpf *bpf)
 {
 	struct netkit2 *nk = netkit2_priv(dev);
 	struct netdev_rx_queue *rxq;
 	struct netdev_bpf phys_bpf;
 	struct net_device *phys;
 	int err;
-
-	switch (bpf->command) {
-	case XDP_SETUP_XSK_POOL:
-		break;
-	case XDP_SETUP_PROG:
-		NL_SET_ERR_MSG(bpf->extack,
-			       "netkit2 does not run XDP programs");
-		return -EOPNOTSUPP;
-	default:
-		return -EINVAL;
-	}
 
 	if (nk->pairing == NETKIT2_DEVICE_PAIR)
 		return -EOPNOTSUPP;
@@ -220,8 +209,9 @@ int netkit2_xsk_wakeup(struct net_device *dev, u32 queue_id, u32 flags)
 	if (unlikely(!phys_rxq))
 		return -EOPNOTSUPP;
 	/*
-	 * netkit2_xdp() checked the physical device's AF_XDP support when
-	 * the pool was set up; it cannot lose it while the lease lasts.
+	 * netkit2_xsk_pool_setup() checked the physical device's AF_XDP
+	 * support when the pool was set up; it cannot lose it while the
+	 * lease lasts.
 	 */
 	phys = phys_rxq->dev;
 	return phys->netdev_ops->ndo_xsk_wakeup(phys,
