@@ -93,12 +93,7 @@ static const struct nk2t_attr_case nk2t_attr_cases[] = {
 	{ "tailroom u16", IFLA_NETKIT2_TAILROOM, 2, 64, 0, NULL },
 };
 
-static void nk2t_attr_case_desc(const struct nk2t_attr_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_attr, nk2t_attr_cases, nk2t_attr_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_attr, nk2t_attr_cases, name);
 
 static void netkit2_policy_attr(struct kunit *test)
 {
@@ -175,13 +170,7 @@ static const struct nk2t_validate_case nk2t_validate_cases[] = {
 	  -EOPNOTSUPP, "netkit2 supports at most 1024 rx queues" },
 };
 
-static void nk2t_validate_case_desc(const struct nk2t_validate_case *c,
-				    char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_validate, nk2t_validate_cases, nk2t_validate_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_validate, nk2t_validate_cases, name);
 
 static void netkit2_policy_validate(struct kunit *test)
 {
@@ -421,12 +410,7 @@ static const struct nk2t_single_case nk2t_single_cases[] = {
 	{ "mode l2", IFLA_NETKIT2_MODE, NETKIT2_L2, 0 },
 };
 
-static void nk2t_single_case_desc(const struct nk2t_single_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_single, nk2t_single_cases, nk2t_single_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_single, nk2t_single_cases, name);
 
 static void netkit2_newlink_single(struct kunit *test)
 {
@@ -490,12 +474,7 @@ static const struct nk2t_reject_case nk2t_reject_cases[] = {
 	  NK2T_MSG_POLICY },
 };
 
-static void nk2t_reject_case_desc(const struct nk2t_reject_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_reject, nk2t_reject_cases, nk2t_reject_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_reject, nk2t_reject_cases, name);
 
 static void netkit2_newlink_reject(struct kunit *test)
 {
@@ -649,12 +628,7 @@ static const struct nk2t_cl_case nk2t_cl_cases[] = {
 	  .err = -EOPNOTSUPP, .msg = "netkit device has no peer" },
 };
 
-static void nk2t_cl_case_desc(const struct nk2t_cl_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_cl, nk2t_cl_cases, nk2t_cl_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_cl, nk2t_cl_cases, name);
 
 static void netkit2_changelink_direct(struct kunit *test)
 {
@@ -1050,12 +1024,7 @@ static const struct nk2t_dest_case nk2t_dest_cases[] = {
 	{ "other host", 3, PACKET_OTHERHOST },
 };
 
-static void nk2t_dest_case_desc(const struct nk2t_dest_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_dest, nk2t_dest_cases, nk2t_dest_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_dest, nk2t_dest_cases, name);
 
 static void netkit2_xmit_pkt_type(struct kunit *test)
 {
@@ -1107,12 +1076,7 @@ static const struct nk2t_scrub_case nk2t_scrub_cases[] = {
 	  true, true },
 };
 
-static void nk2t_scrub_case_desc(const struct nk2t_scrub_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_scrub, nk2t_scrub_cases, nk2t_scrub_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_scrub, nk2t_scrub_cases, name);
 
 static void netkit2_xmit_cross_netns(struct kunit *test)
 {
@@ -1442,13 +1406,7 @@ static const struct nk2t_attach_case nk2t_attach_cases[] = {
 	{ "replace by itself", 3, NK2T_F_R, 0, 'B', 'B', -EEXIST },
 };
 
-static void nk2t_attach_case_desc(const struct nk2t_attach_case *c,
-				  char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_attach, nk2t_attach_cases, nk2t_attach_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_attach, nk2t_attach_cases, name);
 
 static void netkit2_progs_attach(struct kunit *test)
 {
@@ -1527,13 +1485,7 @@ static const struct nk2t_detach_case nk2t_detach_cases[] = {
 	{ "empty, by id", 0, 'Z', false, 0, 0, -ENOENT },
 };
 
-static void nk2t_detach_case_desc(const struct nk2t_detach_case *c,
-				  char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_detach, nk2t_detach_cases, nk2t_detach_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_detach, nk2t_detach_cases, name);
 
 static void netkit2_progs_detach(struct kunit *test)
 {
@@ -1947,13 +1899,7 @@ static const struct nk2t_verdict_case nk2t_verdict_cases[] = {
 	{ "pass over blackhole", NETKIT2_DROP, 1, { NETKIT2_PASS }, NK2T_DELIVERED },
 };
 
-static void nk2t_verdict_case_desc(const struct nk2t_verdict_case *c,
-				   char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(nk2t_verdict, nk2t_verdict_cases, nk2t_verdict_case_desc);
+KUNIT_ARRAY_PARAM_DESC(nk2t_verdict, nk2t_verdict_cases, name);
 
 static void netkit2_verdict_chain(struct kunit *test)
 {
