@@ -79,10 +79,22 @@ void nk2t_exit(struct kunit *test)
 		fput(ctx->file);
 }
 
-/* Cleanup action: free an skb of the test. */
-void nk2t_req_free(void *skb)
+static void nk2t_skb_free(void *skb)
 {
 	kfree_skb(skb);
+}
+
+/* An skb of @size bytes, freed when the test ends. */
+struct sk_buff *nk2t_alloc_skb(struct kunit *test, unsigned int size)
+{
+	struct sk_buff *skb;
+	int err;
+
+	skb = alloc_skb(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	err = kunit_add_action_or_reset(test, nk2t_skb_free, skb);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	return skb;
 }
 
 /* Start a link request on @ifname (or @ifindex), with kind netkit2. */
@@ -92,14 +104,11 @@ struct nk2t_req *nk2t_req_new(struct kunit *test, int type, int flags,
 	struct nk2t_ctx *ctx = test->priv;
 	struct ifinfomsg *ifm;
 	struct nk2t_req *req;
-	int err;
 
 	req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, req);
-	req->skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, req->skb);
-	err = kunit_add_action_or_reset(test, nk2t_req_free, req->skb);
-	KUNIT_ASSERT_EQ(test, 0, err);
+	/* The size nlmsg_new() allocates for a message of this payload. */
+	req->skb = nk2t_alloc_skb(test, nlmsg_total_size(NLMSG_GOODSIZE));
 	req->nlh = nlmsg_put(req->skb, 0, ++ctx->seq, type, sizeof(*ifm),
 			     NLM_F_REQUEST | NLM_F_ACK | flags);
 	KUNIT_ASSERT_NOT_NULL(test, req->nlh);
@@ -294,6 +303,14 @@ void nk2t_create(struct kunit *test, const char *ifname, const char *peer,
 			    ((struct nk2t_ctx *)test->priv)->msg);
 }
 
+/* A pair that scrubs on both sides, as a pair does by default. */
+void nk2t_create_pair(struct kunit *test, const char *ifname,
+		      const char *peer, int mode)
+{
+	nk2t_create(test, ifname, peer, mode, NETKIT2_SCRUB_DEFAULT,
+		    NETKIT2_SCRUB_DEFAULT);
+}
+
 #ifdef NK2T_NETNS
 static void nk2t_put_net_action(void *net)
 {
@@ -434,6 +451,20 @@ bool nk2t_tap_wait(struct nk2t_tap *tap, unsigned int ms)
 }
 
 /*
+ * An L2 pair @dev / @peer in init_net, both up, with a tap on the peer;
+ * @peer_mac gets the peer's address.
+ */
+struct nk2t_tap *nk2t_pair_tap(struct kunit *test, const char *dev,
+			       const char *peer, u8 *peer_mac)
+{
+	nk2t_create_pair(test, dev, peer, NETKIT2_L2);
+	nk2t_open(test, &init_net, dev);
+	nk2t_open(test, &init_net, peer);
+	nk2t_mac_of(test, &init_net, peer, peer_mac);
+	return nk2t_tap_add(test, &init_net, peer);
+}
+
+/*
  * Transmit one frame of EtherType @proto to @dest on @ifname, as the
  * stack would.
  */
@@ -542,6 +573,21 @@ struct bpf_prog *nk2t_prog_ret(struct kunit *test, int verdict)
 	return nk2t_prog_load(test, insns, ARRAY_SIZE(insns));
 }
 
+/* One attach (@attach) or detach request to the engine, under RTNL. */
+static int nk2t_prog_req(struct net_device *dev, bool attach,
+			 const struct netkit2_prog_req *req)
+{
+	int err;
+
+	rtnl_lock();
+	if (attach)
+		err = netkit2_prog_attach(dev, req);
+	else
+		err = netkit2_prog_detach(dev, req);
+	rtnl_unlock();
+	return err;
+}
+
 int nk2t_attach(struct net_device *dev, struct bpf_prog *prog, u32 flags,
 		u32 rel_id, u32 replace_id, u64 revision,
 		const struct netkit2_owner *owner)
@@ -559,9 +605,7 @@ int nk2t_attach(struct net_device *dev, struct bpf_prog *prog, u32 flags,
 		req.owner = *owner;
 	/* The array takes this reference only on success. */
 	bpf_prog_inc(prog);
-	rtnl_lock();
-	err = netkit2_prog_attach(dev, &req);
-	rtnl_unlock();
+	err = nk2t_prog_req(dev, true, &req);
 	if (err)
 		bpf_prog_put(prog);
 	return err;
@@ -570,17 +614,13 @@ int nk2t_attach(struct net_device *dev, struct bpf_prog *prog, u32 flags,
 int nk2t_detach(struct net_device *dev, struct bpf_prog *prog, u32 prog_id,
 		u32 flags, u32 rel_id, u64 revision)
 {
-	struct netkit2_prog_req req = {
+	const struct netkit2_prog_req req = {
 		.prog = prog,
 		.prog_id = prog_id,
 		.flags = flags,
 		.rel_id = rel_id,
 		.expected_revision = revision,
 	};
-	int err;
 
-	rtnl_lock();
-	err = netkit2_prog_detach(dev, &req);
-	rtnl_unlock();
-	return err;
+	return nk2t_prog_req(dev, false, &req);
 }

@@ -26,27 +26,19 @@
 
 #include <kunit/test.h>
 #include <linux/bpf.h>
-#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
-#include <linux/fdtable.h>
-#include <linux/file.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <linux/net.h>
+#include <linux/list.h>
 #include <linux/netdevice.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <linux/sched.h>
 #include <linux/skbuff.h>
-#include <linux/socket.h>
-#include <net/addrconf.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
 #include <net/sch_generic.h>
-#include <net/sock.h>
 
 #include "netkit2.h"
 #include "netkit2_kunit.h"
@@ -58,6 +50,21 @@
 	KUNIT_EXPECT_EQ(__test, nk2t_req_send(__test, req), -(errno_));	\
 	KUNIT_EXPECT_STREQ(__test, __ctx->msg, text);			\
 } while (0)
+
+/*
+ * An skb of @size bytes holding an open IFLA_INFO_DATA nest, as
+ * rtnetlink hands it to the link ops; freed when the test ends.
+ */
+static struct nlattr *nk2t_data_nest(struct kunit *test, unsigned int size,
+				     struct sk_buff **skbp)
+{
+	struct nlattr *nest;
+
+	*skbp = nk2t_alloc_skb(test, size);
+	nest = nla_nest_start(*skbp, IFLA_INFO_DATA);
+	KUNIT_ASSERT_NOT_NULL(test, nest);
+	return nest;
+}
 
 /* --- netkit2_policy: the attribute policy and ->validate ------------- */
 
@@ -104,12 +111,7 @@ static void netkit2_policy_attr(struct kunit *test)
 	struct nlattr *nest;
 	int err;
 
-	skb = alloc_skb(256, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, skb);
-	err = kunit_add_action_or_reset(test, nk2t_req_free, skb);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	nest = nla_nest_start(skb, IFLA_INFO_DATA);
-	KUNIT_ASSERT_NOT_NULL(test, nest);
+	nest = nk2t_data_nest(test, 256, &skb);
 	switch (c->len) {
 	case 1:
 		err = nla_put_u8(skb, c->type, c->val);
@@ -244,6 +246,26 @@ static void nk2t_expect_gone(struct kunit *test, const char *a, const char *b)
 				       "%s left", b);
 }
 
+/*
+ * Send @req, which makes the pair @ifname / @peer_name, and find both
+ * ends; RTNL is held on return. Without either the test ends.
+ */
+static void nk2t_send_pair(struct kunit *test, struct nk2t_req *req,
+			   const char *ifname, const char *peer_name,
+			   struct net_device **dev, struct net_device **peer)
+{
+	nk2t_cleanup(test, ifname);
+	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+
+	rtnl_lock();
+	*dev = __dev_get_by_name(&init_net, ifname);
+	*peer = __dev_get_by_name(&init_net, peer_name);
+	if (!*dev || !*peer) {
+		rtnl_unlock();
+		KUNIT_FAIL_AND_ABORT(test, "pair not created");
+	}
+}
+
 static void netkit2_newlink_defaults(struct kunit *test)
 {
 	struct nk2t_req *req = nk2t_newlink(test, "nk2n0");
@@ -251,16 +273,7 @@ static void netkit2_newlink_defaults(struct kunit *test)
 	struct netkit2 *nk, *nkp;
 
 	nk2t_put_peer(test, req, "nk2n0p", NULL);
-	nk2t_cleanup(test, "nk2n0");
-	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
-
-	rtnl_lock();
-	dev = __dev_get_by_name(&init_net, "nk2n0");
-	peer = __dev_get_by_name(&init_net, "nk2n0p");
-	if (!dev || !peer) {
-		rtnl_unlock();
-		KUNIT_FAIL_AND_ABORT(test, "pair not created");
-	}
+	nk2t_send_pair(test, req, "nk2n0", "nk2n0p", &dev, &peer);
 	nk = netkit2_priv(dev);
 	nkp = netkit2_priv(peer);
 	KUNIT_EXPECT_TRUE(test, netkit2_is_netkit2(dev));
@@ -306,16 +319,7 @@ static void netkit2_newlink_l2_addresses(struct kunit *test)
 	req->linkinfo = NULL;
 	KUNIT_ASSERT_EQ(test, 0, nla_put(req->skb, IFLA_ADDRESS, ETH_ALEN,
 					 nk2t_mac));
-	nk2t_cleanup(test, "nk2n1");
-	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
-
-	rtnl_lock();
-	dev = __dev_get_by_name(&init_net, "nk2n1");
-	peer = __dev_get_by_name(&init_net, "nk2n1p");
-	if (!dev || !peer) {
-		rtnl_unlock();
-		KUNIT_FAIL_AND_ABORT(test, "pair not created");
-	}
+	nk2t_send_pair(test, req, "nk2n1", "nk2n1p", &dev, &peer);
 	KUNIT_EXPECT_MEMEQ(test, dev->dev_addr, nk2t_mac, ETH_ALEN);
 	KUNIT_EXPECT_MEMEQ(test, peer->dev_addr, nk2t_mac_peer, ETH_ALEN);
 	KUNIT_EXPECT_FALSE(test, dev->flags & IFF_NOARP);
@@ -337,16 +341,7 @@ static void netkit2_newlink_l2_random_addresses(struct kunit *test)
 
 	nk2t_put_u32(test, req, IFLA_NETKIT2_MODE, NETKIT2_L2);
 	nk2t_put_peer(test, req, "nk2n2p", NULL);
-	nk2t_cleanup(test, "nk2n2");
-	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
-
-	rtnl_lock();
-	dev = __dev_get_by_name(&init_net, "nk2n2");
-	peer = __dev_get_by_name(&init_net, "nk2n2p");
-	if (!dev || !peer) {
-		rtnl_unlock();
-		KUNIT_FAIL_AND_ABORT(test, "pair not created");
-	}
+	nk2t_send_pair(test, req, "nk2n2", "nk2n2p", &dev, &peer);
 	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(dev->dev_addr));
 	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(peer->dev_addr));
 	KUNIT_EXPECT_FALSE(test, ether_addr_equal(dev->dev_addr,
@@ -528,8 +523,7 @@ static void netkit2_newlink_duplicate_peer_name(struct kunit *test)
 {
 	struct nk2t_req *req;
 
-	nk2t_create(test, "nk2d0", "nk2d0p", NETKIT2_L3,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2d0", "nk2d0p", NETKIT2_L3);
 	/* The peer's name is taken: nothing of the new pair may remain. */
 	req = nk2t_newlink(test, "nk2d1");
 	nk2t_put_peer(test, req, "nk2d0p", NULL);
@@ -553,12 +547,7 @@ static struct kunit_case netkit2_newlink_cases[] = {
 	{}
 };
 
-static struct kunit_suite netkit2_newlink_suite = {
-	.name = "netkit2_newlink",
-	.init = nk2t_init,
-	.exit = nk2t_exit,
-	.test_cases = netkit2_newlink_cases,
-};
+NK2T_SUITE(netkit2_newlink);
 
 /* --- netkit2_changelink: ->changelink on live devices ----------------- */
 
@@ -641,15 +630,10 @@ static void netkit2_changelink_direct(struct kunit *test)
 	struct nlattr *nest;
 	int i, err;
 
-	nk2t_create(test, "nk2c0", c->single ? NULL : "nk2c0p", NETKIT2_L3,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2c0", c->single ? NULL : "nk2c0p",
+			 NETKIT2_L3);
 
-	skb = alloc_skb(512, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, skb);
-	err = kunit_add_action_or_reset(test, nk2t_req_free, skb);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	nest = nla_nest_start(skb, IFLA_INFO_DATA);
-	KUNIT_ASSERT_NOT_NULL(test, nest);
+	nest = nk2t_data_nest(test, 512, &skb);
 	for (i = 0; i < ARRAY_SIZE(c->attrs) && c->attrs[i].type; i++) {
 		switch (c->attrs[i].type) {
 		case IFLA_NETKIT2_PEER_INFO: {
@@ -702,8 +686,7 @@ static void netkit2_changelink_netlink(struct kunit *test)
 {
 	struct nk2t_req *req;
 
-	nk2t_create(test, "nk2c1", "nk2c1p", NETKIT2_L3,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2c1", "nk2c1p", NETKIT2_L3);
 
 	req = nk2t_changelink(test, "nk2c1p");
 	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_DROP);
@@ -745,14 +728,7 @@ static struct kunit_case netkit2_changelink_cases[] = {
 	{}
 };
 
-static struct kunit_suite netkit2_changelink_suite = {
-	.name = "netkit2_changelink",
-	.init = nk2t_init,
-	.exit = nk2t_exit,
-	.test_cases = netkit2_changelink_cases,
-};
-
-/* --- namespaces ------------------------------------------------------ */
+NK2T_SUITE(netkit2_changelink);
 
 #ifdef NK2T_NETNS
 /* Poll (namespace teardown is asynchronous) until @ifname is gone. */
@@ -787,8 +763,7 @@ static void netkit2_lifecycle_pair_linkage(struct kunit *test)
 {
 	struct net_device *dev, *peer;
 
-	nk2t_create(test, "nk2l0", "nk2l0p", NETKIT2_L3,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2l0", "nk2l0p", NETKIT2_L3);
 
 	rtnl_lock();
 	dev = nk2t_get(test, &init_net, "nk2l0");
@@ -869,8 +844,7 @@ static void nk2t_delete_side(struct kunit *test, bool peer_side)
 
 	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, u);
-	nk2t_create(test, "nk2u0", "nk2u0p", NETKIT2_L2,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2u0", "nk2u0p", NETKIT2_L2);
 	nk2t_open(test, &init_net, "nk2u0");
 	nk2t_open(test, &init_net, "nk2u0p");
 
@@ -911,8 +885,7 @@ static void netkit2_lifecycle_peer_in_netns(struct kunit *test)
 	struct net *net = nk2t_new_net(test);
 	struct net_device *dev, *peer;
 
-	nk2t_create(test, "nk2l2", "nk2l2p", NETKIT2_L3,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2l2", "nk2l2p", NETKIT2_L3);
 	nk2t_move(test, "nk2l2p", net);
 	KUNIT_EXPECT_FALSE(test, nk2t_exists(&init_net, "nk2l2p"));
 
@@ -939,8 +912,7 @@ static void netkit2_lifecycle_netns_teardown(struct kunit *test)
 {
 	struct net *net;
 
-	nk2t_create(test, "nk2l3", "nk2l3p", NETKIT2_L3,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2l3", "nk2l3p", NETKIT2_L3);
 #ifdef NK2T_NETNS
 	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
@@ -964,12 +936,7 @@ static struct kunit_case netkit2_lifecycle_cases[] = {
 	{}
 };
 
-static struct kunit_suite netkit2_lifecycle_suite = {
-	.name = "netkit2_lifecycle",
-	.init = nk2t_init,
-	.exit = nk2t_exit,
-	.test_cases = netkit2_lifecycle_cases,
-};
+NK2T_SUITE(netkit2_lifecycle);
 
 /* --- netkit2_xmit: the transmit path ---------------------------------- */
 
@@ -979,12 +946,7 @@ static void netkit2_xmit_same_netns(struct kunit *test)
 	struct nk2t_tap *tap;
 	u8 mac[ETH_ALEN];
 
-	nk2t_create(test, "nk2x0", "nk2x0p", NETKIT2_L2,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
-	nk2t_open(test, &init_net, "nk2x0");
-	nk2t_open(test, &init_net, "nk2x0p");
-	tap = nk2t_tap_add(test, &init_net, "nk2x0p");
-	nk2t_mac_of(test, &init_net, "nk2x0p", mac);
+	tap = nk2t_pair_tap(test, "nk2x0", "nk2x0p", mac);
 
 	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x0", mac),
 			NETDEV_TX_OK);
@@ -1034,23 +996,18 @@ static void netkit2_xmit_pkt_type(struct kunit *test)
 	struct nk2t_tap *tap;
 	u8 mac[ETH_ALEN];
 
-	nk2t_create(test, "nk2x1", "nk2x1p", NETKIT2_L2,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
-	nk2t_open(test, &init_net, "nk2x1");
-	nk2t_open(test, &init_net, "nk2x1p");
-	tap = nk2t_tap_add(test, &init_net, "nk2x1p");
+	/* To the peer's address (kind 0), unless the case says otherwise. */
+	tap = nk2t_pair_tap(test, "nk2x1", "nk2x1p", mac);
 	switch (c->kind) {
-	case 0:
-		nk2t_mac_of(test, &init_net, "nk2x1p", mac);
-		break;
 	case 1:
 		eth_broadcast_addr(mac);
 		break;
 	case 2:
 		ether_addr_copy(mac, mcast);
 		break;
-	default:
+	case 3:
 		ether_addr_copy(mac, other);
+		break;
 	}
 	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x1", mac),
 			NETDEV_TX_OK);
@@ -1110,14 +1067,17 @@ static void netkit2_xmit_cross_netns(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, tap->mac_at_eth);
 }
 
-static void nk2t_expect_dropped(struct kunit *test, struct net *net,
-				const char *ifname, struct nk2t_tap *tap)
+/* One frame from @ifname, dropped there: it never reaches @tap. */
+static void nk2t_xmit_dropped(struct kunit *test, const char *ifname,
+			      const u8 *dest, struct nk2t_tap *tap)
 {
 	struct rtnl_link_stats64 st;
 
+	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, ifname, dest),
+			NET_XMIT_DROP);
 	if (tap)
 		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
-	nk2t_stats(test, net, ifname, &st);
+	nk2t_stats(test, &init_net, ifname, &st);
 	KUNIT_EXPECT_EQ(test, st.tx_dropped, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.tx_packets, 0ULL);
 }
@@ -1128,15 +1088,12 @@ static void netkit2_xmit_peer_down(struct kunit *test)
 	struct nk2t_tap *tap;
 	u8 mac[ETH_ALEN];
 
-	nk2t_create(test, "nk2x3", "nk2x3p", NETKIT2_L2,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2x3", "nk2x3p", NETKIT2_L2);
 	nk2t_open(test, &init_net, "nk2x3");
 	tap = nk2t_tap_add(test, &init_net, "nk2x3p");
 	nk2t_mac_of(test, &init_net, "nk2x3p", mac);
 
-	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x3", mac),
-			NET_XMIT_DROP);
-	nk2t_expect_dropped(test, &init_net, "nk2x3", tap);
+	nk2t_xmit_dropped(test, "nk2x3", mac, tap);
 	nk2t_stats(test, &init_net, "nk2x3p", &st);
 	KUNIT_EXPECT_EQ(test, st.rx_packets, 0ULL);
 }
@@ -1144,27 +1101,19 @@ static void netkit2_xmit_peer_down(struct kunit *test)
 static void netkit2_xmit_policy_drop(struct kunit *test)
 {
 	struct nk2t_tap *tap;
-	struct nk2t_req *req;
 	u8 mac[ETH_ALEN];
 
-	nk2t_create(test, "nk2x4", "nk2x4p", NETKIT2_L2,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
-	req = nk2t_changelink(test, "nk2x4");
-	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_DROP);
-	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+	nk2t_create_pair(test, "nk2x4", "nk2x4p", NETKIT2_L2);
+	nk2t_set_policy(test, "nk2x4", NETKIT2_DROP);
 	nk2t_open(test, &init_net, "nk2x4");
 	nk2t_open(test, &init_net, "nk2x4p");
 	tap = nk2t_tap_add(test, &init_net, "nk2x4p");
 	nk2t_mac_of(test, &init_net, "nk2x4p", mac);
 
-	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x4", mac),
-			NET_XMIT_DROP);
-	nk2t_expect_dropped(test, &init_net, "nk2x4", tap);
+	nk2t_xmit_dropped(test, "nk2x4", mac, tap);
 
 	/* Back to forwarding: the next frame goes through. */
-	req = nk2t_changelink(test, "nk2x4");
-	nk2t_put_u32(test, req, IFLA_NETKIT2_POLICY, NETKIT2_PASS);
-	KUNIT_ASSERT_EQ(test, nk2t_req_send(test, req), 0);
+	nk2t_set_policy(test, "nk2x4", NETKIT2_PASS);
 	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x4", mac),
 			NETDEV_TX_OK);
 	KUNIT_EXPECT_TRUE(test, nk2t_tap_wait(tap, 2000));
@@ -1176,9 +1125,7 @@ static void netkit2_xmit_single(struct kunit *test)
 
 	nk2t_create(test, "nk2x5", NULL, NETKIT2_L2, 0, 0);
 	nk2t_open(test, &init_net, "nk2x5");
-	KUNIT_EXPECT_EQ(test, nk2t_xmit(test, &init_net, "nk2x5", other),
-			NET_XMIT_DROP);
-	nk2t_expect_dropped(test, &init_net, "nk2x5", NULL);
+	nk2t_xmit_dropped(test, "nk2x5", other, NULL);
 }
 
 static struct kunit_case netkit2_xmit_cases[] = {
@@ -1191,14 +1138,7 @@ static struct kunit_case netkit2_xmit_cases[] = {
 	{}
 };
 
-static struct kunit_suite netkit2_xmit_suite = {
-	.name = "netkit2_xmit",
-	.init = nk2t_init,
-	.exit = nk2t_exit,
-	.test_cases = netkit2_xmit_cases,
-};
-
-/* --- program references and revisions -------------------------------- */
+NK2T_SUITE(netkit2_xmit);
 
 /* References held on @prog: the test's own one, plus one per array. */
 static s64 nk2t_refs(const struct bpf_prog *prog)
@@ -1341,6 +1281,42 @@ static void nk2t_expect_refs(struct kunit *test, const struct nk2t_set *set,
 	KUNIT_EXPECT_EQ_MSG(test, nk2t_refs(set->z), 1, "references on Z");
 }
 
+/* A device's programs and revision before the request under test. */
+struct nk2t_state {
+	struct nk2t_set	set;
+	char		order[NK2T_SET + 1];
+	u64		rev;
+};
+
+/* Attach A, B, C, ... (@n of them) and note the state they make. */
+static void nk2t_state_make(struct kunit *test, struct net_device *dev,
+			    struct nk2t_state *st, unsigned int n)
+{
+	nk2t_set_make(test, dev, &st->set, n);
+	nk2t_order(dev, &st->set, st->order, sizeof(st->order));
+	st->rev = nk2t_revision(dev);
+}
+
+/*
+ * After a request that returned @err: a rejected request changes
+ * nothing; a successful one leaves @order, one more revision, and the
+ * references that order holds (a replaced program's is gone with it).
+ */
+static void nk2t_expect_result(struct kunit *test, struct net_device *dev,
+			       const struct nk2t_state *st, int err,
+			       const char *order)
+{
+	if (err) {
+		NK2T_EXPECT_ORDER(test, dev, &st->set, st->order);
+		KUNIT_EXPECT_EQ(test, nk2t_revision(dev), st->rev);
+		nk2t_expect_refs(test, &st->set, st->order);
+		return;
+	}
+	NK2T_EXPECT_ORDER(test, dev, &st->set, order);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), st->rev + 1);
+	nk2t_expect_refs(test, &st->set, order);
+}
+
 #define NK2T_F_R	NETKIT2_F_REPLACE
 #define NK2T_F_B	NETKIT2_F_BEFORE
 #define NK2T_F_A	NETKIT2_F_AFTER
@@ -1412,31 +1388,17 @@ static void netkit2_progs_attach(struct kunit *test)
 {
 	const struct nk2t_attach_case *c = test->param_value;
 	struct net_device *dev = nk2t_pdev(test);
-	char before[NK2T_SET + 1] = "";
-	struct nk2t_set set;
-	u64 rev;
+	struct nk2t_state st;
 	int err;
 
-	nk2t_set_make(test, dev, &set, c->n);
-	nk2t_order(dev, &set, before, sizeof(before));
-	rev = nk2t_revision(dev);
-	KUNIT_EXPECT_EQ(test, rev, 1ULL + c->n);
+	nk2t_state_make(test, dev, &st, c->n);
+	KUNIT_EXPECT_EQ(test, st.rev, 1ULL + c->n);
 
-	err = nk2t_attach(dev, nk2t_set_prog(&set, c->prog), c->flags,
-			  nk2t_set_id(&set, c->rel),
-			  nk2t_set_id(&set, c->replace), 0, NULL);
+	err = nk2t_attach(dev, nk2t_set_prog(&st.set, c->prog), c->flags,
+			  nk2t_set_id(&st.set, c->rel),
+			  nk2t_set_id(&st.set, c->replace), 0, NULL);
 	KUNIT_EXPECT_EQ(test, err, c->err);
-	if (err) {
-		/* A rejected request changes nothing. */
-		NK2T_EXPECT_ORDER(test, dev, &set, before);
-		KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev);
-		nk2t_expect_refs(test, &set, before);
-		return;
-	}
-	NK2T_EXPECT_ORDER(test, dev, &set, c->order);
-	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 1);
-	/* The replaced program's reference is gone with it. */
-	nk2t_expect_refs(test, &set, c->order);
+	nk2t_expect_result(test, dev, &st, err, c->order);
 }
 
 struct nk2t_detach_case {
@@ -1491,31 +1453,21 @@ static void netkit2_progs_detach(struct kunit *test)
 {
 	const struct nk2t_detach_case *c = test->param_value;
 	struct net_device *dev = nk2t_pdev(test);
-	char before[NK2T_SET + 1] = "";
-	struct nk2t_set set;
-	u64 rev;
+	struct bpf_prog *prog = NULL;
+	struct nk2t_state st;
+	u32 prog_id = 0;
 	int err;
 
-	nk2t_set_make(test, dev, &set, c->n);
-	nk2t_order(dev, &set, before, sizeof(before));
-	rev = nk2t_revision(dev);
-
+	nk2t_state_make(test, dev, &st, c->n);
 	if (c->by_prog)
-		err = nk2t_detach(dev, nk2t_set_prog(&set, c->prog), 0,
-				  c->flags, nk2t_set_id(&set, c->rel), 0);
+		prog = nk2t_set_prog(&st.set, c->prog);
 	else
-		err = nk2t_detach(dev, NULL, nk2t_set_id(&set, c->prog),
-				  c->flags, nk2t_set_id(&set, c->rel), 0);
+		prog_id = nk2t_set_id(&st.set, c->prog);
+
+	err = nk2t_detach(dev, prog, prog_id, c->flags,
+			  nk2t_set_id(&st.set, c->rel), 0);
 	KUNIT_EXPECT_EQ(test, err, c->err);
-	if (err) {
-		NK2T_EXPECT_ORDER(test, dev, &set, before);
-		KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev);
-		nk2t_expect_refs(test, &set, before);
-		return;
-	}
-	NK2T_EXPECT_ORDER(test, dev, &set, c->order);
-	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 1);
-	nk2t_expect_refs(test, &set, c->order);
+	nk2t_expect_result(test, dev, &st, err, c->order);
 }
 
 /* Revisions count changes from 1; expected_revision guards each. */
@@ -1731,8 +1683,7 @@ static void netkit2_progs_dellink(struct kunit *test)
 	a = nk2t_prog_ret(test, NETKIT2_NEXT);
 	b = nk2t_prog_ret(test, NETKIT2_NEXT);
 	c = nk2t_prog_ret(test, NETKIT2_NEXT);
-	nk2t_create(test, "nk2d0", "nk2d0p", NETKIT2_L2,
-		    NETKIT2_SCRUB_DEFAULT, NETKIT2_SCRUB_DEFAULT);
+	nk2t_create_pair(test, "nk2d0", "nk2d0p", NETKIT2_L2);
 	rtnl_lock();
 	dev = nk2t_get(test, &init_net, "nk2d0");
 	peer = nk2t_get(test, &init_net, "nk2d0p");
@@ -1767,14 +1718,7 @@ static struct kunit_case netkit2_progs_cases[] = {
 	{}
 };
 
-static struct kunit_suite netkit2_progs_suite = {
-	.name = "netkit2_progs",
-	.init = nk2t_init,
-	.exit = nk2t_exit,
-	.test_cases = netkit2_progs_cases,
-};
-
-/* --- netkit2_verdict: programs on the transmit path ------------------- */
+NK2T_SUITE(netkit2_progs);
 
 static void nk2t_attach_to(struct kunit *test, struct net *net,
 			   const char *ifname, struct bpf_prog *prog)
@@ -1811,13 +1755,10 @@ static void nk2t_sync_carrier(struct kunit *test, const char *dev,
 static struct nk2t_tap *nk2t_vpair(struct kunit *test, const char *dev,
 				   const char *peer, u8 *peer_mac)
 {
-	nk2t_create(test, dev, peer, NETKIT2_L2, NETKIT2_SCRUB_DEFAULT,
-		    NETKIT2_SCRUB_DEFAULT);
-	nk2t_open(test, &init_net, dev);
-	nk2t_open(test, &init_net, peer);
+	struct nk2t_tap *tap = nk2t_pair_tap(test, dev, peer, peer_mac);
+
 	nk2t_sync_carrier(test, dev, peer);
-	nk2t_mac_of(test, &init_net, peer, peer_mac);
-	return nk2t_tap_add(test, &init_net, peer);
+	return tap;
 }
 
 /*
@@ -1836,32 +1777,24 @@ static void nk2t_expect_verdict(struct kunit *test, const char *ifname,
 				const u8 *mac, struct nk2t_tap *tap,
 				enum nk2t_outcome want)
 {
+	bool dropped = want == NK2T_DROPPED;
 	struct rtnl_link_stats64 st0, st;
 	netdev_tx_t ret;
 
 	nk2t_stats(test, &init_net, ifname, &st0);
 	ret = nk2t_xmit(test, &init_net, ifname, mac);
 	nk2t_stats(test, &init_net, ifname, &st);
-	switch (want) {
-	case NK2T_DELIVERED:
-		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
-		KUNIT_EXPECT_TRUE(test, nk2t_tap_wait(tap, 2000));
-		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets + 1);
-		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped);
-		break;
-	case NK2T_LOST:
-		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
-		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
-		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets + 1);
-		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped);
-		break;
-	case NK2T_DROPPED:
+	if (dropped)
 		KUNIT_EXPECT_EQ(test, ret, NET_XMIT_DROP);
+	else
+		KUNIT_EXPECT_EQ(test, ret, NETDEV_TX_OK);
+	if (want == NK2T_DELIVERED)
+		KUNIT_EXPECT_TRUE(test, nk2t_tap_wait(tap, 2000));
+	else
 		KUNIT_EXPECT_FALSE(test, nk2t_tap_wait(tap, 100));
-		KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets);
-		KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped + 1);
-		break;
-	}
+	/* Counted as dropped, or else as sent. */
+	KUNIT_EXPECT_EQ(test, st.tx_packets, st0.tx_packets + !dropped);
+	KUNIT_EXPECT_EQ(test, st.tx_dropped, st0.tx_dropped + dropped);
 	reinit_completion(&tap->done);
 	tap->count = 0;
 }
@@ -2094,12 +2027,7 @@ static struct kunit_case netkit2_verdict_cases[] = {
 	{}
 };
 
-static struct kunit_suite netkit2_verdict_suite = {
-	.name = "netkit2_verdict",
-	.init = nk2t_init,
-	.exit = nk2t_exit,
-	.test_cases = netkit2_verdict_cases,
-};
+NK2T_SUITE(netkit2_verdict);
 
 kunit_test_suites(&netkit2_policy_suite, &netkit2_newlink_suite,
 		  &netkit2_changelink_suite, &netkit2_lifecycle_suite,

@@ -72,7 +72,20 @@ struct nk2t_req {
 int nk2t_init(struct kunit *test);
 void nk2t_exit(struct kunit *test);
 
-void nk2t_req_free(void *skb);
+/*
+ * A suite whose cases each get a kernel NETLINK_ROUTE socket:
+ * NK2T_SUITE(netkit2_foo) defines netkit2_foo_suite, named "netkit2_foo",
+ * from the array netkit2_foo_cases.
+ */
+#define NK2T_SUITE(suite)						\
+	static struct kunit_suite suite##_suite = {			\
+		.name = #suite,						\
+		.init = nk2t_init,					\
+		.exit = nk2t_exit,					\
+		.test_cases = suite##_cases,				\
+	}
+
+struct sk_buff *nk2t_alloc_skb(struct kunit *test, unsigned int size);
 struct nk2t_req *nk2t_req_new(struct kunit *test, int type, int flags,
 			      const char *ifname, int ifindex);
 void nk2t_req_data(struct kunit *test, struct nk2t_req *req);
@@ -92,6 +105,8 @@ bool nk2t_exists(struct net *net, const char *ifname);
 void nk2t_cleanup(struct kunit *test, const char *ifname);
 void nk2t_create(struct kunit *test, const char *ifname, const char *peer,
 		 int mode, int scrub, int peer_scrub);
+void nk2t_create_pair(struct kunit *test, const char *ifname,
+		      const char *peer, int mode);
 struct net *nk2t_new_net(struct kunit *test);
 struct net_device *nk2t_get(struct kunit *test, struct net *net,
 			    const char *ifname);
@@ -122,6 +137,8 @@ struct nk2t_tap {
 struct nk2t_tap *nk2t_tap_add(struct kunit *test, struct net *net,
 			      const char *ifname);
 bool nk2t_tap_wait(struct nk2t_tap *tap, unsigned int ms);
+struct nk2t_tap *nk2t_pair_tap(struct kunit *test, const char *dev,
+			       const char *peer, u8 *peer_mac);
 netdev_tx_t nk2t_xmit_proto(struct kunit *test, struct net *net,
 			    const char *ifname, const u8 *dest, u16 proto);
 netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
