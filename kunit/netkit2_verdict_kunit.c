@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * netkit2: KUnit suites.
+ * netkit2: KUnit suite of programs on the transmit path.
  *
- * Linked into netkit2 itself when CONFIG_NETKIT2_KUNIT_TEST is set, so
- * they see the driver as the kernel does: its link kind is registered
- * before the suites run.
- *
- * netkit2_verdict   programs on the transmit path: verdicts, chains,
- *                   both sides, the frame they see, redirects.
+ * netkit2_verdict   verdicts, chains, both sides, the frame a program
+ *                   sees, redirects.
  */
 
 #include <kunit/test.h>
