@@ -573,7 +573,11 @@ struct bpf_prog *nk2t_prog_ret(struct kunit *test, int verdict)
 	return nk2t_prog_load(test, insns, ARRAY_SIZE(insns));
 }
 
-/* One attach (@attach) or detach request to the engine, under RTNL. */
+/*
+ * One attach (@attach) or detach request to the engine, under RTNL. The
+ * arrays it replaced have put their references once it returns, so that
+ * the cases can count them.
+ */
 static int nk2t_prog_req(struct net_device *dev, bool attach,
 			 const struct netkit2_prog_req *req)
 {
@@ -585,12 +589,56 @@ static int nk2t_prog_req(struct net_device *dev, bool attach,
 	else
 		err = netkit2_prog_detach(dev, req);
 	rtnl_unlock();
+	netkit2_prog_barrier();
 	return err;
+}
+
+static void nk2t_owner_action(void *owner)
+{
+	nk2t_owner_close(owner);
+}
+
+struct nk2t_owner *nk2t_owner_open(struct kunit *test, struct net *net,
+				   u32 portid)
+{
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK,
+		.nl_pid = portid,
+	};
+	struct nk2t_owner *owner;
+	int err;
+
+	owner = kunit_kzalloc(test, sizeof(*owner), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, owner);
+	err = sock_create_kern(net, AF_NETLINK, SOCK_RAW, NETLINK_GENERIC,
+			       &owner->sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = kernel_bind(owner->sock, (struct sockaddr *)&addr, sizeof(addr));
+	if (err)
+		sock_release(owner->sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	owner->portid = portid;
+	err = kunit_add_action_or_reset(test, nk2t_owner_action, owner);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return owner;
+}
+
+/*
+ * Release @owner's socket (once): the netlink core announces it, and
+ * netkit2 detaches what it owned.
+ */
+void nk2t_owner_close(struct nk2t_owner *owner)
+{
+	if (!owner->sock)
+		return;
+	sock_release(owner->sock);
+	owner->sock = NULL;
+	netkit2_prog_barrier();
 }
 
 int nk2t_attach(struct net_device *dev, struct bpf_prog *prog, u32 flags,
 		u32 rel_id, u32 replace_id, u64 revision,
-		const struct netkit2_owner *owner)
+		const struct nk2t_owner *owner)
 {
 	struct netkit2_prog_req req = {
 		.prog = prog,
@@ -601,8 +649,10 @@ int nk2t_attach(struct net_device *dev, struct bpf_prog *prog, u32 flags,
 	};
 	int err;
 
-	if (owner)
-		req.owner = *owner;
+	if (owner) {
+		req.owner_sk = owner->sock->sk;
+		req.owner_portid = owner->portid;
+	}
 	/* The array takes this reference only on success. */
 	bpf_prog_inc(prog);
 	err = nk2t_prog_req(dev, true, &req);

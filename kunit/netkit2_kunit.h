@@ -149,9 +149,21 @@ netdev_tx_t nk2t_xmit(struct kunit *test, struct net *net,
 struct bpf_prog *nk2t_prog_load(struct kunit *test,
 				const struct bpf_insn *insns, u32 cnt);
 struct bpf_prog *nk2t_prog_ret(struct kunit *test, int verdict);
+/*
+ * A generic netlink socket of a namespace bound to a port id, standing in
+ * for an agent's socket: attachments it owns go when it is released.
+ */
+struct nk2t_owner {
+	struct socket	*sock;
+	u32		portid;
+};
+
+struct nk2t_owner *nk2t_owner_open(struct kunit *test, struct net *net,
+				   u32 portid);
+void nk2t_owner_close(struct nk2t_owner *owner);
 int nk2t_attach(struct net_device *dev, struct bpf_prog *prog, u32 flags,
 		u32 rel_id, u32 replace_id, u64 revision,
-		const struct netkit2_owner *owner);
+		const struct nk2t_owner *owner);
 int nk2t_detach(struct net_device *dev, struct bpf_prog *prog, u32 prog_id,
 		u32 flags, u32 rel_id, u64 revision);
 

@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -398,6 +399,7 @@ static void netkit2_progs_revision(struct kunit *test)
 	netkit2_prog_release_all(dev);
 	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), 8ULL);
 	rtnl_unlock();
+	netkit2_prog_barrier();
 	nk2t_expect_refs(test, &set, "");
 }
 
@@ -454,22 +456,30 @@ static void netkit2_progs_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 3);
 }
 
+/* A change of @dev's programs a socket's release announced: counted. */
+static atomic_t nk2t_released;
+
+static void nk2t_released_cb(struct net_device *dev)
+{
+	atomic_inc(&nk2t_released);
+}
+
 /* Programs attached by a socket go when it does; the others stay. */
 static void netkit2_progs_owner(struct kunit *test)
 {
 	struct net *other = nk2t_new_net(test);
-	const struct netkit2_owner own[] = {
-		{ &init_net, 0x7e570001 },
-		{ &init_net, 0x7e570002 },
-		{ other, 0x7e570001 },	/* the same port id elsewhere */
+	struct nk2t_owner *own[] = {
+		nk2t_owner_open(test, &init_net, 0x7e570001),
+		nk2t_owner_open(test, &init_net, 0x7e570002),
+		/* the same port id elsewhere */
+		nk2t_owner_open(test, other, 0x7e570001),
 	};
 	struct net_device *dev = nk2t_pdev(test);
-	struct netkit2 *nk = netkit2_priv(dev);
+	struct netkit2_prog_ctl *ctl = &netkit2_priv(dev)->progctl;
 	/* A: own[0], B: nobody, C: own[1], D: own[0], E: own[2] */
 	const int by[] = { 0, -1, 1, 0, 2 };
 	struct nk2t_set set;
 	unsigned int i;
-	bool found;
 	u64 rev;
 
 	nk2t_set_make(test, dev, &set, 0);
@@ -478,71 +488,159 @@ static void netkit2_progs_owner(struct kunit *test)
 		set.n++;
 		KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set.prog[i], NK2T_F_A,
 						  0, 0, 0,
-						  by[i] < 0 ? NULL : &own[by[i]]),
+						  by[i] < 0 ? NULL : own[by[i]]),
 				0);
 	}
 	rev = nk2t_revision(dev);
-
 	rtnl_lock();
-	KUNIT_EXPECT_EQ(test, nk->owned, 4U);
-	KUNIT_EXPECT_FALSE(test, list_empty(&nk->owned_node));
-	KUNIT_EXPECT_TRUE(test, netkit2_prog_release_owner(dev, &own[0]));
-	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
-	/* Nothing left of that owner: no change, no new revision. */
-	KUNIT_EXPECT_FALSE(test, netkit2_prog_release_owner(dev, &own[0]));
-	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
-	KUNIT_EXPECT_EQ(test, nk->owned, 2U);
+	KUNIT_EXPECT_EQ(test, ctl->owned, 4U);
+	KUNIT_EXPECT_FALSE(test, list_empty(&ctl->owned_node));
 	rtnl_unlock();
+
+	nk2t_owner_close(own[0]);
+	KUNIT_EXPECT_EQ(test, nk2t_revision(dev), rev + 1);
+	/* Nothing left of that owner: no change, no new revision. */
+	atomic_set(&nk2t_released, 0);
+	rtnl_lock();
+	netkit2_prog_release_sock(&init_net, 0x7e570001, nk2t_released_cb);
+	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
+	KUNIT_EXPECT_EQ(test, ctl->owned, 2U);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&nk2t_released), 0);
 	NK2T_EXPECT_ORDER(test, dev, &set, "BCE");
 	nk2t_expect_refs(test, &set, "BCE");
 
+	nk2t_owner_close(own[2]);
+	nk2t_owner_close(own[1]);
 	rtnl_lock();
-	KUNIT_EXPECT_TRUE(test, netkit2_prog_release_owner(dev, &own[2]));
-	KUNIT_EXPECT_TRUE(test, netkit2_prog_release_owner(dev, &own[1]));
 	/* Only unowned programs left: off the socket-release list. */
-	KUNIT_EXPECT_EQ(test, nk->owned, 0U);
-	KUNIT_EXPECT_TRUE(test, list_empty(&nk->owned_node));
-	found = false;
-	for (i = 0; i < 2; i++)
-		found |= netkit2_prog_release_owner(dev, &own[i]);
-	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, ctl->owned, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ctl->owned_node));
 	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 3);
 	rtnl_unlock();
 	NK2T_EXPECT_ORDER(test, dev, &set, "B");
 	nk2t_expect_refs(test, &set, "B");
 
 	/* An owned program attached again puts the device back on it. */
+	own[1] = nk2t_owner_open(test, &init_net, 0x7e570002);
 	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.prog[0], 0, 0, 0, 0,
-					  &own[1]), 0);
+					  own[1]), 0);
 	rtnl_lock();
-	KUNIT_EXPECT_EQ(test, nk->owned, 1U);
-	KUNIT_EXPECT_FALSE(test, list_empty(&nk->owned_node));
+	KUNIT_EXPECT_EQ(test, ctl->owned, 1U);
+	KUNIT_EXPECT_FALSE(test, list_empty(&ctl->owned_node));
 	rtnl_unlock();
+}
+
+/*
+ * The core unhashes a closing socket before it announces the release: a
+ * new socket may bind the same port id and attach in between. The late
+ * release of the port id must leave the new socket's programs alone.
+ */
+static void netkit2_progs_owner_port_reused(struct kunit *test)
+{
+	struct nk2t_owner *first = nk2t_owner_open(test, &init_net, 0x7e570005);
+	struct net_device *dev = nk2t_pdev(test);
+	struct nk2t_owner *second;
+	struct nk2t_set set;
+
+	nk2t_set_make(test, dev, &set, 0);
+	set.prog[0] = nk2t_prog_ret(test, NETKIT2_NEXT);
+	set.prog[1] = nk2t_prog_ret(test, NETKIT2_NEXT);
+	set.n = 2;
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set.prog[0], 0, 0, 0, 0, first),
+			0);
+	nk2t_owner_close(first);
+	NK2T_EXPECT_ORDER(test, dev, &set, "");
+
+	second = nk2t_owner_open(test, &init_net, 0x7e570005);
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set.prog[1], 0, 0, 0, 0, second),
+			0);
+	/* What a late announcement of the first socket's release does. */
+	KUNIT_EXPECT_FALSE(test, netkit2_prog_sock_owns(&init_net, 0x7e570005));
+	atomic_set(&nk2t_released, 0);
+	rtnl_lock();
+	netkit2_prog_release_sock(&init_net, 0x7e570005, nk2t_released_cb);
+	rtnl_unlock();
+	netkit2_prog_barrier();
+	KUNIT_EXPECT_EQ(test, atomic_read(&nk2t_released), 0);
+	NK2T_EXPECT_ORDER(test, dev, &set, "B");
+	nk2t_expect_refs(test, &set, "B");
+
+	nk2t_owner_close(second);
+	NK2T_EXPECT_ORDER(test, dev, &set, "");
+	nk2t_expect_refs(test, &set, "");
+}
+
+struct nk2t_closer {
+	struct nk2t_owner	*owner;
+	struct completion	done;
+};
+
+static int nk2t_closer_fn(void *arg)
+{
+	struct nk2t_closer *c = arg;
+
+	nk2t_owner_close(c->owner);
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * Any user can close sockets in a loop: the release of a socket that
+ * owns nothing must not wait for RTNL, even while others own programs.
+ */
+static void netkit2_progs_release_no_rtnl(struct kunit *test)
+{
+	struct nk2t_owner *owner = nk2t_owner_open(test, &init_net, 0x7e570006);
+	struct net_device *dev = nk2t_pdev(test);
+	struct task_struct *task;
+	struct nk2t_closer c;
+	struct nk2t_set set;
+	unsigned long left;
+
+	c.owner = nk2t_owner_open(test, &init_net, 0x7e570007);
+	init_completion(&c.done);
+	nk2t_set_make(test, dev, &set, 0);
+	set.prog[0] = nk2t_prog_ret(test, NETKIT2_NEXT);
+	set.n = 1;
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set.prog[0], 0, 0, 0, 0, owner),
+			0);
+
+	rtnl_lock();
+	task = kthread_run(nk2t_closer_fn, &c, "nk2t-close");
+	left = IS_ERR(task) ? 0 : wait_for_completion_timeout(&c.done, 5 * HZ);
+	rtnl_unlock();
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_EXPECT_NE_MSG(test, left, 0UL,
+			    "an idle socket's release waited for RTNL");
+	wait_for_completion(&c.done);
+	NK2T_EXPECT_ORDER(test, dev, &set, "A");
 }
 
 /* Everything goes at once, the owned programs and the others. */
 static void netkit2_progs_release(struct kunit *test)
 {
-	const struct netkit2_owner own = { &init_net, 0x7e570003 };
+	struct nk2t_owner *own = nk2t_owner_open(test, &init_net, 0x7e570003);
 	struct net_device *dev = nk2t_pdev(test);
-	struct netkit2 *nk = netkit2_priv(dev);
+	struct netkit2_prog_ctl *ctl = &netkit2_priv(dev)->progctl;
 	struct nk2t_set set;
 	u64 rev;
 
 	nk2t_set_make(test, dev, &set, 3);
-	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.x, NK2T_F_B, 0, 0, 0, &own),
+	KUNIT_EXPECT_EQ(test, nk2t_attach(dev, set.x, NK2T_F_B, 0, 0, 0, own),
 			0);
 	rev = nk2t_revision(dev);
 	nk2t_expect_refs(test, &set, "ABCX");
 
 	rtnl_lock();
-	KUNIT_EXPECT_FALSE(test, list_empty(&nk->owned_node));
+	KUNIT_EXPECT_FALSE(test, list_empty(&ctl->owned_node));
 	netkit2_prog_release_all(dev);
 	KUNIT_EXPECT_NULL(test, netkit2_progs_rtnl(dev));
 	KUNIT_EXPECT_EQ(test, netkit2_prog_revision(dev), rev + 1);
-	KUNIT_EXPECT_EQ(test, nk->owned, 0U);
-	KUNIT_EXPECT_TRUE(test, list_empty(&nk->owned_node));
+	KUNIT_EXPECT_EQ(test, ctl->owned, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ctl->owned_node));
 	rtnl_unlock();
+	netkit2_prog_barrier();
 	nk2t_expect_refs(test, &set, "");
 }
 
@@ -552,10 +650,10 @@ static void netkit2_progs_release(struct kunit *test)
  */
 static void netkit2_progs_dellink(struct kunit *test)
 {
-	const struct netkit2_owner own = { &init_net, 0x7e570004 };
-	struct bpf_prog *a, *b, *c;
+	struct nk2t_owner *own = nk2t_owner_open(test, &init_net, 0x7e570004);
+	struct netkit2_prog_ctl *ctl, *pctl, *it;
 	struct net_device *dev, *peer;
-	struct netkit2 *nk, *pnk, *it;
+	struct bpf_prog *a, *b, *c;
 	bool listed = false;
 
 	a = nk2t_prog_ret(test, NETKIT2_NEXT);
@@ -566,23 +664,28 @@ static void netkit2_progs_dellink(struct kunit *test)
 	dev = nk2t_get(test, &init_net, "nk2d0");
 	peer = nk2t_get(test, &init_net, "nk2d0p");
 	rtnl_unlock();
-	nk = netkit2_priv(dev);
-	pnk = netkit2_priv(peer);
-	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, a, 0, 0, 0, 0, &own), 0);
+	ctl = &netkit2_priv(dev)->progctl;
+	pctl = &netkit2_priv(peer)->progctl;
+	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, a, 0, 0, 0, 0, own), 0);
 	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, b, 0, 0, 0, 0, NULL), 0);
-	KUNIT_ASSERT_EQ(test, nk2t_attach(peer, c, 0, 0, 0, 0, &own), 0);
+	KUNIT_ASSERT_EQ(test, nk2t_attach(peer, c, 0, 0, 0, 0, own), 0);
 	KUNIT_EXPECT_EQ(test, nk2t_refs(a) + nk2t_refs(b) + nk2t_refs(c), 6);
 
 	KUNIT_ASSERT_EQ(test, nk2t_dellink(test, "nk2d0"), 0);
+	netkit2_prog_barrier();
 	KUNIT_EXPECT_EQ(test, nk2t_refs(a), 1);
 	KUNIT_EXPECT_EQ(test, nk2t_refs(b), 1);
 	KUNIT_EXPECT_EQ(test, nk2t_refs(c), 1);
 	/* Only compared: both devices may be freed by now. */
 	rtnl_lock();
 	list_for_each_entry(it, &netkit2_owned_devs, owned_node)
-		listed |= it == nk || it == pnk;
+		listed |= it == ctl || it == pctl;
 	rtnl_unlock();
 	KUNIT_EXPECT_FALSE(test, listed);
+	/* The socket owns nothing any more: its release changes nothing. */
+	atomic_set(&nk2t_released, 0);
+	nk2t_owner_close(own);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nk2t_released), 0);
 }
 
 static struct kunit_case netkit2_progs_cases[] = {
@@ -591,6 +694,8 @@ static struct kunit_case netkit2_progs_cases[] = {
 	KUNIT_CASE(netkit2_progs_revision),
 	KUNIT_CASE(netkit2_progs_full),
 	KUNIT_CASE(netkit2_progs_owner),
+	KUNIT_CASE(netkit2_progs_owner_port_reused),
+	KUNIT_CASE(netkit2_progs_release_no_rtnl),
 	KUNIT_CASE(netkit2_progs_release),
 	KUNIT_CASE(netkit2_progs_dellink),
 	{}

@@ -62,7 +62,7 @@ static DEFINE_HASHTABLE(netkit2_owners, 6);
 static DEFINE_SPINLOCK(netkit2_owners_lock);
 
 /* Devices with programs owned by a socket: RTNL. */
-static LIST_HEAD(netkit2_owned_devs);
+LIST_HEAD(netkit2_owned_devs);
 
 /* Where replaced arrays put their programs, once no reader is left. */
 static struct workqueue_struct *netkit2_prog_wq;

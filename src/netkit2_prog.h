@@ -74,6 +74,9 @@ const struct netkit2_progs *netkit2_progs_rtnl(const struct net_device *dev);
 u32 netkit2_progs_owner_portid(const struct netkit2_progs *progs,
 			       unsigned int i);
 
+/* The netkit2_prog_ctl of every device owning programs (RTNL). */
+extern struct list_head netkit2_owned_devs;
+
 bool netkit2_prog_sock_owns(const struct net *net, u32 portid);
 void netkit2_prog_release_sock(const struct net *net, u32 portid,
 			       void (*changed)(struct net_device *dev));
