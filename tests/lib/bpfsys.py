@@ -10,7 +10,7 @@ import struct
 NR_BPF = 321  # x86_64
 PROG_LOAD, PROG_ATTACH, PROG_DETACH, PROG_QUERY = 5, 8, 9, 16
 PROG_GET_FD_BY_ID, OBJ_GET_INFO_BY_FD = 13, 15
-SCHED_CLS = 3
+SCHED_CLS, XDP = 3, 6
 NETKIT_PRIMARY, NETKIT_PEER = 54, 55
 F_REPLACE, F_BEFORE, F_AFTER = 1 << 2, 1 << 3, 1 << 4
 ATTR_SIZE = 144
@@ -27,13 +27,14 @@ def _bpf(cmd, attr):
     return r, buf.raw
 
 
-def load(verdict=-1, name=b'nk2t'):
-    """fd of a sched_cls program returning VERDICT (-1: next), inheritable."""
+def load(verdict=-1, name=b'nk2t', prog_type=SCHED_CLS):
+    """fd of a PROG_TYPE (sched_cls) program returning VERDICT (-1: next),
+    inheritable."""
     # r0 = verdict; exit
     insns = struct.pack('<BBhi', 0xb7, 0, 0, verdict) + struct.pack('<BBhi', 0x95, 0, 0, 0)
     ibuf = ctypes.create_string_buffer(insns, len(insns))
     lic = ctypes.create_string_buffer(b'GPL')
-    attr = struct.pack('<IIQQIIQII16s', SCHED_CLS, 2, ctypes.addressof(ibuf),
+    attr = struct.pack('<IIQQIIQII16s', prog_type, 2, ctypes.addressof(ibuf),
                        ctypes.addressof(lic), 0, 0, 0, 0, 0, name)
     fd, _ = _bpf(PROG_LOAD, attr)
     if fd < 0:
@@ -64,6 +65,16 @@ def prog_name(pid):
         return _info(fd)[64:80].split(b'\0')[0].decode()
     finally:
         os.close(fd)
+
+
+def prog_exists(pid):
+    """Whether program PID is still loaded (in process: no tool spawned,
+    which takes a good part of a second under TCG)."""
+    fd, _ = _bpf(PROG_GET_FD_BY_ID, struct.pack('<I', pid))
+    if fd < 0:
+        return False
+    os.close(fd)
+    return True
 
 
 def attach(ifindex, fd, which=NETKIT_PRIMARY, flags=0, relative=0, revision=0):

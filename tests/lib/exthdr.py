@@ -6,7 +6,8 @@
                                        received, until TIMEOUT s of silence
     exthdr.py send ADDR PORT COUNT     send COUNT datagrams with a 2048-byte
                                        hop-by-hop and a 2048-byte destination
-                                       options header
+                                       options header (ancillary data: a
+                                       sticky option takes at most 2040)
 
 The options are of an unassigned type whose action is "skip" (0x1e), eight
 of them per header: as many as a receiver accepts by default
@@ -44,10 +45,10 @@ def main():
         except socket.timeout:
             return
     hdr = options_header()
-    s.setsockopt(socket.IPPROTO_IPV6, IPV6_HOPOPTS, hdr)
-    s.setsockopt(socket.IPPROTO_IPV6, IPV6_DSTOPTS, hdr)
+    anc = [(socket.IPPROTO_IPV6, IPV6_HOPOPTS, hdr),
+           (socket.IPPROTO_IPV6, IPV6_DSTOPTS, hdr)]
     for i in range(int(n)):
-        s.sendto(bytes([i & 0xff]) * 100, (addr, port))
+        s.sendmsg([bytes([i & 0xff]) * 100], anc, 0, (addr, port))
 
 
 if __name__ == '__main__':

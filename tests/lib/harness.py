@@ -108,6 +108,7 @@ class T:
         self.netns = []
         self.devs = []
         self.procs = []
+        self.fds = []
         self.kind = CFG.kind
 
     # assertions: collect, do not stop
@@ -139,6 +140,10 @@ class T:
         self.devs.append((name, ns))
         return name
 
+    def defer_close(self, *fds):
+        """Close FDS when the test ends."""
+        self.fds.extend(fds)
+
     def bg(self, cmd):
         p = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -146,6 +151,11 @@ class T:
         return p
 
     def cleanup(self):
+        for fd in self.fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         for p in self.procs:
             if p.poll() is None:
                 try:
@@ -169,6 +179,11 @@ class T:
                 sh('ip link del %s' % l['ifname'])
         except OSError:
             pass
+
+
+def ipv6_on():
+    """False on a host booted with ipv6.disable=1 (no IPv6 at all)."""
+    return os.path.isdir('/proc/sys/net/ipv6')
 
 
 # ------------------------------------------------------------------ kind helpers

@@ -4,7 +4,7 @@
 import itertools
 
 import nl
-from harness import CFG, Fail, ifindexes, sh
+from harness import CFG, Fail, ifindexes, ipv6_on, sh
 
 NK = nl.NK
 
@@ -78,8 +78,9 @@ def traffic_pair(t, addr='10.77.0', **kw):
         t.require(r.errno == 0, 'create pair', r)
     for ns, dev, a in ((h, 'nkh', 1), (p, 'nkp', 2)):
         sh('ip link set %s netns %s' % (dev, ns), check=True)
-        sh('ip netns exec %s sysctl -qw net.ipv6.conf.%s.disable_ipv6=1' % (ns, dev),
-           check=True)
+        if ipv6_on():
+            sh('ip netns exec %s sysctl -qw net.ipv6.conf.%s.disable_ipv6=1' % (ns, dev),
+               check=True)
         sh('ip -n %s addr add %s.%d/24 dev %s' % (ns, addr, a, dev), check=True)
         sh('ip -n %s link set %s up' % (ns, dev), check=True)
     return h, p
