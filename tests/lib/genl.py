@@ -138,3 +138,53 @@ def queue_lease(r):
             q = dict(nl.parse_attrs(v))
             out['queue'] = u32_of(q[NETDEV_A_QUEUE_ID])
     return out
+
+
+# ------------------------------------------------------------------ netkit2
+NK2_CMD_ATTACH, NK2_CMD_DETACH, NK2_CMD_QUERY = 1, 2, 3
+NK2_A_IFINDEX, NK2_A_TARGET, NK2_A_PROG_FD, NK2_A_PROG_ID = 1, 2, 3, 4
+NK2_A_REPLACE_ID, NK2_A_FLAGS, NK2_A_PROG_IDS = 8, 9, 13
+NK2_TARGETS = {'primary': 0, 'peer': 1}
+NK2_F_REPLACE, NK2_F_BEFORE, NK2_F_AFTER = 1 << 2, 1 << 3, 1 << 4
+
+
+class Netkit2(Genl):
+    """netkit2's attach, detach and query in process, for tests that make
+    many changes: each one through netkit2ctl is a process, and a process
+    costs a good part of a second under TCG. Programs are fds (bpfsys)."""
+
+    def __init__(self, netns=None):
+        super().__init__(netns)
+        fam = self.family('netkit2')
+        if fam is None:
+            self.close()
+            raise OSError(2, 'no netkit2 generic netlink family')
+        self.fid = fam[0]
+
+    def _req(self, cmd, ifindex, side, attrs=()):
+        a = [nl.u32(NK2_A_IFINDEX, ifindex), nl.u32(NK2_A_TARGET, NK2_TARGETS[side])]
+        return self.do(self.fid, cmd, a + list(attrs))
+
+    def attach(self, ifindex, side, fd, flags=0, replace_id=0):
+        """0 or errno."""
+        a = [nl.s32(NK2_A_PROG_FD, fd), nl.u32(NK2_A_FLAGS, flags)]
+        if replace_id:
+            a.append(nl.u32(NK2_A_REPLACE_ID, replace_id))
+        return self._req(NK2_CMD_ATTACH, ifindex, side, a).errno
+
+    def detach(self, ifindex, side, fd=None, prog_id=0, flags=0):
+        """0 or errno; FD or PROG_ID, or with neither FLAGS BEFORE (the
+        first) or AFTER (the last)."""
+        a = [nl.u32(NK2_A_FLAGS, flags)]
+        if fd is not None:
+            a.append(nl.s32(NK2_A_PROG_FD, fd))
+        if prog_id:
+            a.append(nl.u32(NK2_A_PROG_ID, prog_id))
+        return self._req(NK2_CMD_DETACH, ifindex, side, a).errno
+
+    def ids(self, ifindex, side):
+        r = self._req(NK2_CMD_QUERY, ifindex, side)
+        if r.errno:
+            raise OSError(r.errno, 'netkit2 query')
+        raw = reply_attrs(r).get(NK2_A_PROG_IDS, b'')
+        return list(struct.unpack('=%dI' % (len(raw) // 4), raw[:len(raw) // 4 * 4]))

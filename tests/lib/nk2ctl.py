@@ -8,6 +8,7 @@ import os
 import select
 import time
 
+import bpfsys
 import nl
 from harness import sh, Fail
 from kit import traffic_pair  # noqa: F401  (the tests take it from here)
@@ -68,7 +69,7 @@ def ids(dev, side, ns=None):
 
 
 def prog_exists(pid):
-    return ctl('prog %d' % pid).returncode == 0
+    return bpfsys.prog_exists(pid)
 
 
 def prog_gone(pid, timeout=5):
