@@ -493,9 +493,13 @@ void netkit2_prog_barrier(void)
 	flush_workqueue(netkit2_prog_wq);
 }
 
+/*
+ * Unbound: putting programs needs no particular CPU. Newer kernels warn
+ * about a workqueue that says neither WQ_UNBOUND nor WQ_PERCPU.
+ */
 int __init netkit2_prog_init(void)
 {
-	netkit2_prog_wq = alloc_workqueue("netkit2", 0, 0);
+	netkit2_prog_wq = alloc_workqueue("netkit2", WQ_UNBOUND, 0);
 	return netkit2_prog_wq ? 0 : -ENOMEM;
 }
 
