@@ -27,7 +27,7 @@ exported() {
 }
 
 sym_probe_ok() {
-	local_sym= local_ns=
+	local_sym="" local_ns=""
 	while read -r local_sym local_ns; do
 		case $local_sym in '' | '#'*) continue ;; esac
 		exported "$local_sym" "$local_ns" || return 1

@@ -5,7 +5,7 @@ import itertools
 import re
 
 import nl
-from harness import test, add, Fail
+from harness import test, add
 from kit import HEADROOM_MAX, expected_dumps, check_dump, info, new_links
 from harness import ifindexes
 

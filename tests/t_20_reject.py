@@ -3,8 +3,8 @@
 Allowed changes succeed and show up in the dump."""
 
 import nl
-from harness import add, Fail
-from kit import expect_reject, expected_dumps, info
+from harness import add
+from kit import expect_reject, info
 import cases
 
 

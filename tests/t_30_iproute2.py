@@ -4,7 +4,7 @@ own netkit support for --kind netkit; options it lacks are skipped)."""
 
 import re
 
-from harness import add, test, sh, Fail, Skip, link_json
+from harness import add, test, sh, Skip, link_json
 
 
 def ipadd(t, args):

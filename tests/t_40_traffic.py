@@ -6,7 +6,7 @@ import os
 import time
 
 import nl
-from harness import test, add, sh, Fail, link_json, ipj
+from harness import test, add, sh, link_json, ipj
 
 
 def mkpair(t, mode, hns, pns, a='nkh', b='nkp', prefix='10.77.0', extra=None):

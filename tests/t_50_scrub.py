@@ -8,7 +8,7 @@ Senders set SO_MARK and SO_PRIORITY on a UDP socket."""
 import re
 
 import nl
-from harness import add, sh, Fail, Skip
+from harness import add, sh, Fail
 from kit import traffic_pair
 
 MARK = 0x42

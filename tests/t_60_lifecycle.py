@@ -4,7 +4,7 @@
 import re
 
 import nl
-from harness import test, add, sh, Fail, Skip, ifindexes, kind_links, link_exists
+from harness import test, add, sh, Skip, ifindexes, kind_links, link_exists
 from kit import new_links
 
 

@@ -4,7 +4,7 @@ kind netkit2 give the same errno, extack (where upstream has one), offset
 and IFLA_INFO_DATA dumps.  Both kinds coexist."""
 
 import nl
-from harness import add, test, sh, Fail, Skip, CFG, link_json
+from harness import add, test, sh, Fail, link_json
 import cases
 
 
@@ -26,7 +26,6 @@ def snapshot(n):
 
 
 def cleanup(n):
-    a = n.getlink('nkxa')
     n.dellink('nkxa')
     n.dellink('nkxb')
 

@@ -5,14 +5,12 @@ multi-program attach, ownership, verdicts by traffic, release."""
 
 import errno
 import json
-import os
-import select
 import time
 
 import bpfsys
 import genl
 import nl
-from harness import test, sh, Fail
+from harness import test, sh
 
 from nk2ctl import (CTL, OBJ, NEEDS, ctl, ctl_errno, attach, detach, query, ids,  # noqa: F401
                     prog_exists, prog_gone, read_lines, mkpair, traffic_pair, ping, stats, need_tools)
@@ -243,7 +241,7 @@ def t_churn(t):
     with nl.NL(h) as n:
         idx = n.getlink('nkh')['index']
     with genl.Netkit2(h) as g:
-        for i in range(100):
+        for i in range(30):
             errs = [g.attach(idx, 'primary', nxt, genl.NK2_F_BEFORE),
                     g.attach(idx, 'primary', pas, genl.NK2_F_AFTER),
                     g.attach(idx, 'peer', pas)]

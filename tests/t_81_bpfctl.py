@@ -18,7 +18,7 @@ import bpfsys
 import nl
 from harness import test, sh, Fail
 from nk2ctl import (CTL, OBJ, NEEDS, ctl, ctl_errno, attach, ids, query,
-                    need_tools, read_lines, mkpair, traffic_pair, prog_exists, prog_gone)
+                    need_tools, read_lines, mkpair, traffic_pair, prog_gone)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..')

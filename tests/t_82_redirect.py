@@ -12,7 +12,7 @@ import time
 
 import nl
 from harness import test, sh, dmesg_lines, ipv6_on
-from t_80_bpf import OBJ, attach, detach, ids, need_tools, ping, stats
+from nk2ctl import OBJ, attach, detach, ids, need_tools, ping, stats
 
 NEEDS = ('module',)
 

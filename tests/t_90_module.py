@@ -2,10 +2,9 @@
 """Module unload with live devices, refcount, reload (netkit2 only)."""
 
 import os
-import time
 
 import nl
-from harness import test, sh, Fail, kind_links, all_netns, ifindexes
+from harness import test, sh, kind_links, ifindexes
 
 
 def refcnt():

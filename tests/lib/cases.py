@@ -11,7 +11,7 @@ device, changelink kwargs, errno, extack, attr_path).
 import errno as E
 
 import nl
-from nl import L2, L3, PASS, DROP, REDIRECT, NEXT, SCRUB_NONE, SCRUB_DEFAULT, SINGLE, PAIR, raw, u8, A, NK, IfInfo
+from nl import L2, L3, PASS, DROP, REDIRECT, NEXT, SCRUB_NONE, SCRUB_DEFAULT, SINGLE, PAIR, raw, u8, NK
 
 RO = 'Primary attribute is read-only'
 RANGE = 'integer out of range'

@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """netkit-specific helpers shared by the test files."""
 
-import itertools
 
 import nl
-from harness import CFG, Fail, ifindexes, ipv6_on, sh
+from harness import ifindexes, ipv6_on, sh
 
 NK = nl.NK
 

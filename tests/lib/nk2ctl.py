@@ -2,7 +2,6 @@
 """Helpers of the BPF program tests: netkit2ctl (always with -j: exit
 status 0, or 1 with a JSON error object naming the errno), pairs, traffic."""
 
-import errno  # noqa: F401
 import json
 import os
 import select
@@ -11,7 +10,9 @@ import time
 import bpfsys
 import nl
 from harness import sh, Fail
-from kit import traffic_pair  # noqa: F401  (the tests take it from here)
+import kit
+
+traffic_pair = kit.traffic_pair   # the tests take it from here
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CTL = os.path.join(HERE, '..', '..', 'tools', 'netkit2ctl', 'netkit2ctl')
