@@ -9,8 +9,10 @@
 #   make tools                                    netkit2ctl, libnetkit2, test BPF objects
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
+#   make style                                    checkpatch --strict, shellcheck, pyflakes
 #   make bench                                    the benchmark (7.3 VM)
 #   make check-patched [PATCHED=6.12]             lease tests on a patched kernel
+#   make check-debug                              checkers, fuzzer, stress, fault walk
 
 NETKIT2_VERSION := 0.1.0
 
@@ -34,7 +36,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
 .PHONY: all modules probes clean install install-tools uninstall iproute2 tools \
-	dkms-install dkms-uninstall check check-patched bench version
+	dkms-install dkms-uninstall check check-patched check-debug style bench version
 
 all: modules
 
@@ -138,6 +140,9 @@ dkms-uninstall:
 check:
 	$(SRCDIR)/scripts/check
 
+style:
+	$(SRCDIR)/scripts/style
+
 # Loopback, veth, netkit and netkit2 compared in one 7.3 guest (bench/README.md).
 bench:
 	$(SRCDIR)/bench/run
@@ -147,3 +152,8 @@ bench:
 PATCHED	?= 7.3
 check-patched:
 	$(SRCDIR)/scripts/check-patched $(PATCHED)
+
+# The 7.3 kernel with KASAN, lockdep, kmemleak, fault injection...: the
+# suite's core, the fuzzer, stress and the fault walk (not part of check).
+check-debug:
+	$(SRCDIR)/scripts/check-debug
