@@ -38,6 +38,7 @@ def main():
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     if cmd == 'recv':
         s.bind((addr, port))
+        print('ready', flush=True)
         s.settimeout(float(n))
         try:
             while True:

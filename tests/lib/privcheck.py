@@ -69,7 +69,7 @@ def request(cmd, ifindex):
 
 def join(seconds):
     with genl.Genl() as g:
-        _, groups = family(g)
+        fid, groups = family(g)
         try:
             g.sock.setsockopt(nl.SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, groups['changes'])
         except OSError as e:
@@ -81,8 +81,10 @@ def join(seconds):
             data = g.sock.recv(1 << 16)
             off = 0
             while off + 20 <= len(data):
-                ln = struct.unpack_from('=I', data, off)[0]
-                heard.append(data[off + 16])
+                ln, typ = struct.unpack_from('=IH', data, off)
+                # the family request's ack may come late: notifications only
+                if typ == fid:
+                    heard.append(data[off + 16])
                 off += (ln + 3) & ~3
         return {'errno': 0, 'heard': heard}
 
