@@ -112,7 +112,8 @@ class Fuzzer:
             return self.rng.choice(list(own))
         if r < 0.8:
             return 1   # lo
-        return self.u32()
+        v = self.u32()
+        return v - (1 << 32) if v >= 1 << 31 else v   # ifi_index is an int
 
     def own_links(self):
         """{ifindex: name} of the netkit2 devices in the init namespace."""
@@ -155,7 +156,7 @@ class Fuzzer:
         for _ in range(self.rng.randrange(0, 7)):
             r = self.rng.random()
             if r < 0.2:
-                ifi = nl.IfInfo(index=self.rng.choice((0, 0, 0, self.u32() - (1 << 31))),
+                ifi = nl.IfInfo(index=self.rng.choice((0, 0, 0, self.ifindex())),
                                 flags=self.rng.choice((0, nl.IFF_UP)),
                                 change=self.rng.choice((0, 0xffffffff)),
                                 attrs=self.link_attrs(peer=True))
