@@ -10,7 +10,6 @@
 #include <kunit/test.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
-#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -571,52 +570,6 @@ static void netkit2_progs_owner_port_reused(struct kunit *test)
 	nk2t_expect_refs(test, &set, "");
 }
 
-struct nk2t_closer {
-	struct nk2t_owner	*owner;
-	struct completion	done;
-};
-
-static int nk2t_closer_fn(void *arg)
-{
-	struct nk2t_closer *c = arg;
-
-	nk2t_owner_close(c->owner);
-	complete(&c->done);
-	return 0;
-}
-
-/*
- * Any user can close sockets in a loop: the release of a socket that
- * owns nothing must not wait for RTNL, even while others own programs.
- */
-static void netkit2_progs_release_no_rtnl(struct kunit *test)
-{
-	struct nk2t_owner *owner = nk2t_owner_open(test, &init_net, 0x7e570006);
-	struct net_device *dev = nk2t_pdev(test);
-	struct task_struct *task;
-	struct nk2t_closer c;
-	struct nk2t_set set;
-	unsigned long left;
-
-	c.owner = nk2t_owner_open(test, &init_net, 0x7e570007);
-	init_completion(&c.done);
-	nk2t_set_make(test, dev, &set, 0);
-	set.prog[0] = nk2t_prog_ret(test, NETKIT2_NEXT);
-	set.n = 1;
-	KUNIT_ASSERT_EQ(test, nk2t_attach(dev, set.prog[0], 0, 0, 0, 0, owner),
-			0);
-
-	rtnl_lock();
-	task = kthread_run(nk2t_closer_fn, &c, "nk2t-close");
-	left = IS_ERR(task) ? 0 : wait_for_completion_timeout(&c.done, 5 * HZ);
-	rtnl_unlock();
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	KUNIT_EXPECT_NE_MSG(test, left, 0UL,
-			    "an idle socket's release waited for RTNL");
-	wait_for_completion(&c.done);
-	NK2T_EXPECT_ORDER(test, dev, &set, "A");
-}
-
 /* Everything goes at once, the owned programs and the others. */
 static void netkit2_progs_release(struct kunit *test)
 {
@@ -695,7 +648,6 @@ static struct kunit_case netkit2_progs_cases[] = {
 	KUNIT_CASE(netkit2_progs_full),
 	KUNIT_CASE(netkit2_progs_owner),
 	KUNIT_CASE(netkit2_progs_owner_port_reused),
-	KUNIT_CASE(netkit2_progs_release_no_rtnl),
 	KUNIT_CASE(netkit2_progs_release),
 	KUNIT_CASE(netkit2_progs_dellink),
 	{}
