@@ -275,7 +275,7 @@ class Fuzzer:
                  genl.NK2_F_BEFORE | genl.NK2_F_AFTER, 1, 2, self.u32())))
             ,
             10: lambda: nl.raw(10, struct.pack('=Q', self.rng.choice((0, 1, 2, 3, 2**64 - 1, self.rng.getrandbits(64))))),
-            11: lambda: nl.raw(11, b''),            # OWNED
+            genl.NK2_A_OWNED: lambda: nl.raw(genl.NK2_A_OWNED, b''),
             12: lambda: nl.raw(12, self.blob(8)),   # REVISION (reply only)
             13: lambda: nl.raw(13, self.blob()),    # PROG_IDS (reply only)
             14: lambda: nl.raw(14, self.blob()),    # PROG_OWNERS (reply only)

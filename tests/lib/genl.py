@@ -143,7 +143,7 @@ def queue_lease(r):
 # ------------------------------------------------------------------ netkit2
 NK2_CMD_ATTACH, NK2_CMD_DETACH, NK2_CMD_QUERY = 1, 2, 3
 NK2_A_IFINDEX, NK2_A_TARGET, NK2_A_PROG_FD, NK2_A_PROG_ID = 1, 2, 3, 4
-NK2_A_REPLACE_ID, NK2_A_FLAGS, NK2_A_PROG_IDS = 8, 9, 13
+NK2_A_REPLACE_ID, NK2_A_FLAGS, NK2_A_OWNED, NK2_A_PROG_IDS = 8, 9, 11, 13
 NK2_TARGETS = {'primary': 0, 'peer': 1}
 NK2_F_REPLACE, NK2_F_BEFORE, NK2_F_AFTER = 1 << 2, 1 << 3, 1 << 4
 
@@ -165,11 +165,13 @@ class Netkit2(Genl):
         a = [nl.u32(NK2_A_IFINDEX, ifindex), nl.u32(NK2_A_TARGET, NK2_TARGETS[side])]
         return self.do(self.fid, cmd, a + list(attrs))
 
-    def attach(self, ifindex, side, fd, flags=0, replace_id=0):
-        """0 or errno."""
+    def attach(self, ifindex, side, fd, flags=0, replace_id=0, owned=False):
+        """0 or errno; OWNED: detached when this socket closes."""
         a = [nl.s32(NK2_A_PROG_FD, fd), nl.u32(NK2_A_FLAGS, flags)]
         if replace_id:
             a.append(nl.u32(NK2_A_REPLACE_ID, replace_id))
+        if owned:
+            a.append(nl.raw(NK2_A_OWNED, b''))
         return self._req(NK2_CMD_ATTACH, ifindex, side, a).errno
 
     def detach(self, ifindex, side, fd=None, prog_id=0, flags=0):

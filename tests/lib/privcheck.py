@@ -27,11 +27,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import genl  # noqa: E402
 import nl  # noqa: E402
 
-NETKIT2_CMD_ATTACH = 1
-NETKIT2_CMD_DETACH = 2
-NETKIT2_CMD_QUERY = 3
-NETKIT2_A_IFINDEX = 1
-NETKIT2_A_PROG_FD = 3
 CTRL_ATTR_MCAST_GROUPS = 7
 CTRL_ATTR_MCAST_GRP_NAME = 1
 CTRL_ATTR_MCAST_GRP_ID = 2
@@ -58,9 +53,9 @@ def family(g):
 
 
 def request(cmd, ifindex):
-    attrs = [nl.u32(NETKIT2_A_IFINDEX, ifindex)]
-    if cmd == NETKIT2_CMD_ATTACH:
-        attrs.append(nl.s32(NETKIT2_A_PROG_FD, 0))
+    attrs = [nl.u32(genl.NK2_A_IFINDEX, ifindex)]
+    if cmd == genl.NK2_CMD_ATTACH:
+        attrs.append(nl.s32(genl.NK2_A_PROG_FD, 0))
     with genl.Genl() as g:
         fid, _ = family(g)
         r = g.do(fid, cmd, attrs)
@@ -99,8 +94,8 @@ def newlink(name):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    cmds = {'query': NETKIT2_CMD_QUERY, 'attach': NETKIT2_CMD_ATTACH,
-            'detach': NETKIT2_CMD_DETACH}
+    cmds = {'query': genl.NK2_CMD_QUERY, 'attach': genl.NK2_CMD_ATTACH,
+            'detach': genl.NK2_CMD_DETACH}
     if cmd in cmds:
         out = request(cmds[cmd], int(args[0]))
     elif cmd == 'join':
