@@ -3,10 +3,12 @@
 
 Observed with tc ingress filters on the receiving device: basic
 meta(nf_mark) / meta(priority) matches with 'action continue' counters.
-Senders set SO_MARK and SO_PRIORITY on a UDP socket."""
+The sender sets SO_MARK and SO_PRIORITY on a UDP socket."""
 
 import re
+import socket
 
+import netns
 import nl
 from harness import add, sh, Fail
 from kit import traffic_pair
@@ -15,26 +17,17 @@ MARK = 0x42
 PRIO = 5
 COUNT = 5
 
-SENDER = r'''
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, %d)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY, %d)
-for i in range(%d):
-    s.sendto(b'scrub-test', (sys.argv[1], 9))
-''' % (MARK, PRIO, COUNT)
-
-
 def filters(t, dev, ns):
+    """clsact on DEV with the four counting filters: one tc process."""
     x = 'ip netns exec %s ' % ns if ns else ''
-    sh(x + 'tc qdisc add dev %s clsact' % dev, check=True)
     rules = [(1, "meta(nf_mark eq %d)" % MARK), (2, "meta(priority eq %d)" % PRIO),
              (3, "meta(nf_mark eq 0)"), (4, "meta(priority eq 0)")]
-    for pref, m in rules:
-        p = sh(x + "tc filter add dev %s ingress pref %d protocol ip basic match '%s' action continue"
-               % (dev, pref, m))
-        if p.returncode:
-            raise Fail('tc filter (cls_basic/em_meta needed): ' + p.stderr.strip())
+    cmds = ['qdisc add dev %s clsact' % dev]
+    cmds += ["filter add dev %s ingress pref %d protocol ip basic match '%s' action continue"
+             % (dev, pref, m) for pref, m in rules]
+    p = sh(x + 'tc -b -', input='\n'.join(cmds) + '\n')
+    if p.returncode:
+        raise Fail('tc filter (cls_basic/em_meta needed): ' + p.stderr.strip())
 
 
 def counts(dev, ns):
@@ -53,10 +46,17 @@ def counts(dev, ns):
 
 
 def send(ns, dst):
-    x = 'ip netns exec %s ' % ns if ns else ''
-    p = sh(x + "python3 - %s" % dst, input=SENDER)
-    if p.returncode:
-        raise Fail('sender: ' + p.stderr)
+    """COUNT UDP datagrams from netns NS to DST with SO_MARK and SO_PRIORITY."""
+    s = netns.sock(ns, socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, MARK)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY, PRIO)
+        for _ in range(COUNT):
+            s.sendto(b'scrub-test', (dst, 9))
+    except OSError as e:
+        raise Fail('sender: %s' % e)
+    finally:
+        s.close()
 
 
 def setup(t, primary_scrub, peer_scrub):

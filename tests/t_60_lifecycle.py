@@ -3,6 +3,7 @@
 
 import re
 
+import netns
 import nl
 from harness import test, add, sh, Skip, ifindexes, kind_links, link_exists
 from kit import new_links
@@ -101,13 +102,16 @@ def many_case(inside):
         with nl.NL() as n:
             for i in range(N):
                 mk(t, n, 'nkm%da' % i, 'nkm%db' % i, mode=nl.L2 if i % 2 else nl.L3)
-        for i in range(N):
-            sh('ip link set nkm%db netns %s' % (i, p), check=True)
-            if inside:
-                sh('ip link set nkm%da netns %s' % (i, p), check=True)
-            sh('ip -n %s link set nkm%db up' % (p, i))
+        with nl.NL() as n:
+            for i in range(N):
+                t.eq(n.to_netns('nkm%db' % i, p).errno, 0, 'move nkm%db' % i)
+                if inside:
+                    t.eq(n.to_netns('nkm%da' % i, p).errno, 0, 'move nkm%da' % i)
+        with nl.NL(p) as n:
+            for i in range(N):
+                n.up('nkm%db' % i)
         t.eq(len(kind_links(p)), N * (2 if inside else 1), 'devices in netns')
-        sh('ip netns del %s' % p, check=True)
+        netns.delete(p)
         t.netns.remove(p)
         import time
         for _ in range(100):

@@ -3,14 +3,15 @@
 JSON output, libnetkit2 through its example program, release
 notifications when a pair goes, the revision of an empty list against
 upstream netkit, and the YNL spec (validated, numbers as in the uAPI
-header, driving the family through the kernel's ynl CLI)."""
+header, driving the family through the kernel's YNL library, the one its
+CLI runs)."""
 
 import errno
+import importlib.util
 import json
 import os
 import re
-import select
-import subprocess
+import sys
 import tempfile
 import time
 
@@ -237,36 +238,51 @@ def schema():
     return os.path.join(ynl_dir(), 'Documentation', 'netlink', 'genetlink-legacy.yaml')
 
 
-def ynl(args, pass_fds=(), timeout=60, validate=False):
-    cli = os.path.join(ynl_dir(), 'tools', 'net', 'ynl', 'pyynl', 'cli.py')
-    # validated by t_ynl_validate: spare the TCG guest jsonschema each time
-    sch = ['--schema', schema()] if validate else ['--no-schema']
-    cmd = ['python3', cli, '--spec', SPEC] + sch + ['--output-json'] + args
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                          pass_fds=pass_fds)
+_YNL = []
+
+
+def ynl_lib():
+    """The kernel's YNL library (tools/net/ynl/pyynl/lib) of the ynl
+    tree, imported once: what its CLI runs, without a Python process (and
+    the spec's parsing) per request under TCG."""
+    if not _YNL:
+        d = os.path.join(ynl_dir(), 'tools', 'net', 'ynl', 'pyynl', 'lib')
+        spec = importlib.util.spec_from_file_location(
+            'nk2_pyynl', os.path.join(d, '__init__.py'), submodule_search_locations=[d])
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules['nk2_pyynl'] = mod
+        spec.loader.exec_module(mod)
+        _YNL.append(mod)
+    return _YNL[0]
 
 
 def load_spec():
     import yaml
     with open(SPEC) as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
 
 
 @test('ynl: the netkit2 spec validates against the genetlink schema')
 def t_ynl_validate(t):
-    p = ynl(['--validate'], validate=True)
-    t.eq((p.returncode, p.stdout.strip()), (0, ''), 'ynl --validate ' + p.stderr.strip())
+    y = ynl_lib()
+    try:
+        y.SpecFamily(SPEC, schema_path=schema())
+    except Exception as e:
+        t.check(False, 'the spec validates', '%s: %s' % (type(e).__name__, str(e)[:500]))
     # and the check bites: a spec with an unknown key is refused
     spec = load_spec()
     spec['operations']['list'][0]['no-such-key'] = 1
     import yaml
+    with open(SPEC) as f:
+        spdx = f.readline()
     with tempfile.NamedTemporaryFile('w', suffix='.yaml', delete=False) as f:
+        f.write(spdx)
         yaml.safe_dump(spec, f)
     try:
-        cli = os.path.join(ynl_dir(), 'tools', 'net', 'ynl', 'pyynl', 'cli.py')
-        r = subprocess.run(['python3', cli, '--spec', f.name, '--schema', schema(), '--validate'],
-                           capture_output=True, text=True, timeout=60)
-        t.check(r.returncode != 0, 'a broken spec fails validation', r.stdout)
+        y.SpecFamily(f.name, schema_path=schema())
+        t.check(False, 'a broken spec fails validation')
+    except Exception as e:
+        t.check('no-such-key' in str(e), 'a broken spec fails validation on its key', str(e)[:300])
     finally:
         os.unlink(f.name)
 
@@ -360,30 +376,23 @@ def t_ynl_consistency(t):
          'u64', 'expected-revision is u64')
 
 
-def ynl_json(p):
-    return json.loads(p.stdout.strip().splitlines()[-1]) if p.stdout.strip() else None
+def ynl_do(fam, op, vals):
+    """(0, reply) or (errno, 'extack message: strerror') of a request."""
+    y = ynl_lib()
+    try:
+        return 0, fam.do(op, vals)
+    except y.NlError as e:
+        return e.error, str(e)
 
 
-def ynl_messages(proc, n, timeout):
-    """Up to N JSON notifications ynl --output-json printed, and the
-    other (non-JSON) lines it printed, within TIMEOUT s."""
-    fd, data, end = proc.stdout.fileno(), b'', time.time() + timeout
-    got, other = [], []
-    while len(got) < n and time.time() < end:
-        if select.select([fd], [], [], max(0, end - time.time()))[0]:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            data += chunk
-        *lines, data = data.split(b'\n')
-        for l in lines:
-            if not l.strip():
-                continue
-            try:
-                got.append(json.loads(l))
-            except ValueError:
-                other.append(l.decode(errors='replace'))
-    return got, other
+def ynl_ntfs(fam, n, timeout):
+    """Up to N notifications FAM received within TIMEOUT s."""
+    got, end = [], time.time() + timeout
+    for m in fam.poll_ntf(duration=timeout):
+        got.append(m)
+        if len(got) >= n or time.time() > end:
+            break
+    return got
 
 
 @test('ynl: attach, query, detach and notifications through the spec', NEEDS)
@@ -391,46 +400,36 @@ def t_ynl_drive(t):
     a, _ = mkpair(t)
     with nl.NL() as n:
         idx = n.getlink(a)['index']
-    cli = os.path.join(ynl_dir(), 'tools', 'net', 'ynl', 'pyynl', 'cli.py')
-    mon = t.bg('PYTHONUNBUFFERED=1 exec python3 %s --spec %s --no-schema --output-json '
-               '--subscribe changes --duration 300' % (cli, SPEC))
-    time.sleep(8)
+    fam = ynl_lib().YnlFamily(SPEC, schema='')
+    fam.ntf_subscribe('changes')
     f1, f2 = bpfsys.load(), bpfsys.load()
     try:
         id1, id2 = bpfsys.prog_id(f1), bpfsys.prog_id(f2)
-        p = ynl(['--do', 'query', '--json', json.dumps({'ifindex': idx, 'target': 'primary'})])
-        t.eq(p.returncode, 0, 'query ' + p.stderr.strip() + p.stdout.strip())
-        t.eq(ynl_json(p), {'ifindex': idx, 'target': 'primary', 'revision': 1,
-                           'prog-ids': [], 'prog-owners': []}, 'empty list decoded')
-        p = ynl(['--do', 'attach', '--json', json.dumps(
-            {'ifindex': idx, 'target': 'primary', 'prog-fd': f1})], pass_fds=(f1,))
-        t.eq(p.returncode, 0, 'attach by prog-fd ' + p.stdout.strip() + p.stderr.strip())
-        p = ynl(['--do', 'attach', '--json', json.dumps(
-            {'ifindex': idx, 'target': 'primary', 'prog-fd': f2, 'flags': ['before'],
-             'relative-id': id1, 'expected-revision': 2})], pass_fds=(f2,))
-        t.eq(p.returncode, 0, 'attach before, flags by name ' + p.stdout.strip() + p.stderr.strip())
-        p = ynl(['--do', 'query', '--json', json.dumps({'ifindex': idx, 'target': 'primary'})])
-        j = ynl_json(p)
-        t.eq((j['prog-ids'], j['revision']), ([id2, id1], 3), 'order and revision')
+        err, r = ynl_do(fam, 'query', {'ifindex': idx, 'target': 'primary'})
+        t.eq(err, 0, 'query %s' % (r,))
+        t.eq(r, {'ifindex': idx, 'target': 'primary', 'revision': 1,
+                 'prog-ids': [], 'prog-owners': []}, 'empty list decoded')
+        err, r = ynl_do(fam, 'attach', {'ifindex': idx, 'target': 'primary', 'prog-fd': f1})
+        t.eq(err, 0, 'attach by prog-fd %s' % (r,))
+        err, r = ynl_do(fam, 'attach', {'ifindex': idx, 'target': 'primary', 'prog-fd': f2,
+                                        'flags': ['before'], 'relative-id': id1,
+                                        'expected-revision': 2})
+        t.eq(err, 0, 'attach before, flags by name %s' % (r,))
+        err, r = ynl_do(fam, 'query', {'ifindex': idx, 'target': 'primary'})
+        t.eq((r['prog-ids'], r['revision']), ([id2, id1], 3), 'order and revision')
         t.eq(ids(a, 'primary'), [id2, id1], 'netkit2ctl agrees')
-        p = ynl(['--do', 'attach', '--json', json.dumps(
-            {'ifindex': idx, 'target': 'primary', 'prog-fd': f1})], pass_fds=(f1,))
-        t.check(p.returncode != 0 and 'File exists' in p.stdout + p.stderr,
-                'EEXIST reported', p.stdout + p.stderr)
-        p = ynl(['--do', 'attach', '--json', json.dumps(
-            {'ifindex': 1, 'target': 'primary', 'prog-fd': f1})], pass_fds=(f1,))
-        t.check(p.returncode != 0 and 'not a netkit2 device' in p.stdout + p.stderr,
-                'extack message reported', p.stdout + p.stderr)
-        p = ynl(['--do', 'detach', '--json', json.dumps(
-            {'ifindex': idx, 'target': 'primary', 'prog-id': id2})])
-        t.eq(p.returncode, 0, 'detach by prog-id ' + p.stdout.strip() + p.stderr.strip())
+        err, r = ynl_do(fam, 'attach', {'ifindex': idx, 'target': 'primary', 'prog-fd': f1})
+        t.check(err == errno.EEXIST and 'File exists' in r, 'EEXIST reported', r)
+        err, r = ynl_do(fam, 'attach', {'ifindex': 1, 'target': 'primary', 'prog-fd': f1})
+        t.check(err and 'not a netkit2 device' in r, 'extack message reported', r)
+        err, r = ynl_do(fam, 'detach', {'ifindex': idx, 'target': 'primary', 'prog-id': id2})
+        t.eq(err, 0, 'detach by prog-id %s' % (r,))
         t.eq(ids(a, 'primary'), [id1], 'detached')
-        p = ynl(['--do', 'attach', '--json', json.dumps(
-            {'ifindex': idx, 'target': 'peer', 'prog-fd': f2})], pass_fds=(f2,))
-        t.eq(p.returncode, 0, 'attach to the peer side')
-        sh('ip link del %s' % a, check=True)
-        got, other = ynl_messages(mon, 6, 60)
-        t.eq(other, [], 'ynl printed only notifications')
+        err, r = ynl_do(fam, 'attach', {'ifindex': idx, 'target': 'peer', 'prog-fd': f2})
+        t.eq(err, 0, 'attach to the peer side %s' % (r,))
+        with nl.NL() as n:
+            t.eq(n.dellink(a).errno, 0, 'delete the pair')
+        got = ynl_ntfs(fam, 6, 30)
         t.eq([(m['name'], m['msg']['target'], m['msg']['prog-ids']) for m in got],
              [('attach-ntf', 'primary', [id1]), ('attach-ntf', 'primary', [id2, id1]),
               ('detach-ntf', 'primary', [id1]), ('attach-ntf', 'peer', [id2]),
@@ -439,6 +438,7 @@ def t_ynl_drive(t):
     finally:
         os.close(f1)
         os.close(f2)
+        fam.sock.close()
 
 
 @test('bpfctl: make install-tools installs the tools, library and manual pages')

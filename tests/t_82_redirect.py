@@ -8,8 +8,10 @@ t_80_bpf (pkt_type, scrub with programs, what each mode shows programs).
 Programs come from tests/bpf/progs.c; the interface indexes and addresses
 they use are set up here (NK_*_IFINDEX there)."""
 
+import socket
 import time
 
+import netns
 import nl
 from harness import test, sh, dmesg_lines, ipv6_on
 from nk2ctl import OBJ, attach, detach, ids, need_tools, ping, stats
@@ -113,8 +115,7 @@ def delta(before, dev, ns, *keys):
 
 
 def pings(ns, dst, count=3):
-    return sh('ip netns exec %s ping -c %d -i 0.2 -W 1 %s' % (ns, count, dst),
-              timeout=60).returncode == 0
+    return netns.echo(ns, dst, count) > 0
 
 
 @test('redirect: bpf_redirect_neigh() by route lookup, IPv4 and IPv6 (L3, L2)', NEEDS)
@@ -296,11 +297,12 @@ def t_pkt_type(t):
 
 
 def send_marked(ns, n=5):
-    code = ('import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); '
-            's.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 42); '
-            's.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY, 0xeb9f); '
-            '[s.sendto(b"x", ("10.77.0.2", 9)) for _ in range(%d)]' % n)
-    nsx(ns, "python3 -c '%s'" % code)
+    s = netns.sock(ns, socket.AF_INET, socket.SOCK_DGRAM)
+    with s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 42)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY, 0xeb9f)
+        for _ in range(n):
+            s.sendto(b'x', ('10.77.0.2', 9))
 
 
 @test('redirect: scrub with programs: mark, priority and room per scrub mode', NEEDS)

@@ -8,11 +8,12 @@ list)."""
 import errno
 import json
 import os
-import shlex
+import socket
 import time
 
 import bpfsys
 import genl
+import netns
 import nl
 from harness import test, sh, Skip, Fail, ipv6_on, upstream_netkit_available
 from kit import HEADROOM_MAX, HEADROOM_MSG, expect_reject, info
@@ -62,22 +63,12 @@ def tentative(ns, dev):
 
 
 def ping(ns, dst, count=2):
-    return nsx(ns, 'ping -c %d -i 0.2 -W 2 %s' % (count, dst), check=False).returncode == 0
+    return netns.echo(ns, dst, count) > 0
 
 
 def tcp_echo(t, srv, cli, dst, port):
     """A TCP connection from CLI to DST (in SRV) carries data both ways."""
-    fam = 'TCP6' if ':' in dst else 'TCP4'
-    t.bg('ip netns exec %s socat -T 10 %s-LISTEN:%d,reuseaddr EXEC:/bin/cat' % (srv, fam, port))
-    target = '[%s]' % dst if ':' in dst else dst
-    data = 'x' * 200000
-    for _ in range(50):
-        p = sh('ip netns exec %s socat -T 10 -t 10 - %s:%s:%d' % (cli, fam, target, port),
-               input=data, timeout=60)
-        if 'Connection refused' not in p.stderr:
-            return p.stdout == data
-        time.sleep(0.1)
-    return False
+    return netns.tcp_echo(srv, cli, dst, port, size=200000)
 
 
 @test('robust: headroom one past the core\'s limit is refused (a difference from upstream)', NEEDS)
@@ -125,9 +116,9 @@ def headroom_case(mode):
         t.check(ping(h, 'fd00:79::2'), 'ping IPv6')
         t.check(tcp_echo(t, p, h, 'fd00:79::2', 7302), 'TCP over IPv6')
         # 4 KiB of IPv6 extension headers on top of the largest headroom
-        rcv = t.bg('ip netns exec %s python3 %s recv fd00:79::2 7303 10' % (p, EXTHDR))
+        rcv = t.bg('ip netns exec %s python3 -S %s recv fd00:79::2 7303 10' % (p, EXTHDR))
         t.require(rcv.stdout.readline().strip() == 'ready', 'receiver bound')
-        nsx(h, 'python3 %s send fd00:79::2 7303 3' % EXTHDR)
+        nsx(h, 'python3 -S %s send fd00:79::2 7303 3' % EXTHDR)
         out, _ = rcv.communicate(timeout=60)
         t.eq(out.split(), ['100'] * 3, 'UDP with 4 KiB of extension headers received')
     return fn
@@ -168,16 +159,15 @@ def v4_redirect_topology(t):
 def send_ipv6_frames(ns, dev, count):
     """COUNT Ethernet frames carrying IPv6/UDP to fd00:78::2, sent on DEV
     over AF_PACKET, as root in a pod can."""
-    code = ('import socket\n'
-            's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))\n'
-            's.bind(("%s", 0x86dd))\n'
-            'ip6 = bytes.fromhex("60000000000c1140" + "fd000077" + "00" * 11 + "01" '
-            '+ "fd000078" + "00" * 11 + "02")\n'
-            'udp = bytes.fromhex("1f401f40000c0000") + b"ping"\n'
-            'frame = bytes.fromhex("020000000099020000000098" + "86dd") + ip6 + udp\n'
-            'for _ in range(%d):\n'
-            '    s.send(frame)\n' % (dev, count))
-    nsx(ns, 'python3 -c %s' % shlex.quote(code))
+    ip6 = bytes.fromhex('60000000000c1140' + 'fd000077' + '00' * 11 + '01' +
+                        'fd000078' + '00' * 11 + '02')
+    udp = bytes.fromhex('1f401f40000c0000') + b'ping'
+    frame = bytes.fromhex('020000000099020000000098' + '86dd') + ip6 + udp
+    s = netns.sock(ns, socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
+    with s:
+        s.bind((dev, 0x86dd))
+        for _ in range(count):
+            s.send(frame)
 
 
 @test('robust: IPv6 through bpf_redirect_neigh() on a host without IPv6 is dropped', NEEDS)
@@ -211,7 +201,7 @@ AS_USERNS_NETNS_ROOT = 'unshare --user --map-root-user --net'
 
 
 def priv(as_, *args, timeout=60):
-    p = sh('%s python3 %s %s' % (as_, PRIVCHECK, ' '.join(str(a) for a in args)), timeout=timeout)
+    p = sh('%s python3 -S %s %s' % (as_, PRIVCHECK, ' '.join(str(a) for a in args)), timeout=timeout)
     try:
         return json.loads(p.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -251,7 +241,7 @@ def t_priv_userns(t):
         r = n.newlink(t.kind, name='nkra', peer={'name': 'nkrb'})
         t.require(r.errno == 0, 'create pair', r)
         t.dev('nkra')
-    ln = t.bg('exec %s python3 %s join 4' % (AS_USERNS_NETNS_ROOT, PRIVCHECK))
+    ln = t.bg('exec %s python3 -S %s join 4' % (AS_USERNS_NETNS_ROOT, PRIVCHECK))
     time.sleep(1)
     x = attach(t, 'nkra', 'primary', 'nk_pass')
     detach(t, 'nkra', 'primary', 'id %d' % x)

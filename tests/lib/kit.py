@@ -2,8 +2,9 @@
 """netkit-specific helpers shared by the test files."""
 
 
+import netns
 import nl
-from harness import ifindexes, ipv6_on, sh
+from harness import Fail, ifindexes, ipv6_on, sh
 
 NK = nl.NK
 
@@ -76,10 +77,26 @@ def traffic_pair(t, addr='10.77.0', **kw):
         r = n.newlink(t.kind, name='nkh', peer={'name': 'nkp'}, **kw)
         t.require(r.errno == 0, 'create pair', r)
     for ns, dev, a in ((h, 'nkh', 1), (p, 'nkp', 2)):
-        sh('ip link set %s netns %s' % (dev, ns), check=True)
-        if ipv6_on():
-            sh('ip netns exec %s sysctl -qw net.ipv6.conf.%s.disable_ipv6=1' % (ns, dev),
-               check=True)
-        sh('ip -n %s addr add %s.%d/24 dev %s' % (ns, addr, a, dev), check=True)
-        sh('ip -n %s link set %s up' % (ns, dev), check=True)
+        place(dev, ns, '%s.%d/24' % (addr, a))
     return h, p
+
+
+def place(dev, ns, *cidrs, ipv6=False, up=True, parent=None):
+    """Move DEV (from netns PARENT) into netns NS, IPv6 off on it unless
+    IPV6, add the addresses CIDRS, bring it up: `ip link set netns`,
+    `sysctl`, `ip addr add` and `ip link set up` without processes."""
+    with nl.NL(parent) as n:
+        r = n.to_netns(dev, ns)
+        if r.errno:
+            raise Fail('move %s to %s: %s %s' % (dev, ns, r.ename, r.msg or ''))
+    if not ipv6 and ipv6_on():
+        netns.sysctl(ns, 'net.ipv6.conf.%s.disable_ipv6' % dev, 1)
+    with nl.NL(ns) as n:
+        for c in cidrs:
+            r = n.addr_add(dev, c, nodad=True)
+            if r.errno:
+                raise Fail('add %s to %s: %s %s' % (c, dev, r.ename, r.msg or ''))
+        if up:
+            r = n.up(dev)
+            if r.errno:
+                raise Fail('set %s up: %s %s' % (dev, r.ename, r.msg or ''))

@@ -8,6 +8,7 @@ import select
 import time
 
 import bpfsys
+import netns
 import nl
 from harness import sh, Fail
 import kit
@@ -107,8 +108,7 @@ def mkpair(t, a='nkb0', b='nkb1', **kw):
 
 
 def ping(ns, dst='10.77.0.2', count=2):
-    return sh('ip netns exec %s ping -c %d -i 0.2 -W 2 %s' % (ns, count, dst),
-              timeout=60).returncode == 0
+    return netns.echo(ns, dst, count) > 0
 
 
 def stats(dev, ns):

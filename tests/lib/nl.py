@@ -69,6 +69,9 @@ RTM_NEWLINK = 16
 RTM_DELLINK = 17
 RTM_GETLINK = 18
 RTM_SETLINK = 19
+RTM_NEWADDR = 20
+IFA_LOCAL, IFA_ADDRESS = 2, 1
+IFA_F_NODAD = 0x02
 
 # IFLA_*
 IFLA = {
@@ -158,6 +161,14 @@ class IfInfo:
     def pack(self):
         return IFINFOMSG.pack(self.family, self.type, self.index,
                               self.flags & 0xffffffff, self.change & 0xffffffff)
+
+
+class IfAddr:
+    def __init__(self, family, prefixlen, flags, index):
+        self.v = (family, prefixlen, flags, 0, index)
+
+    def pack(self):
+        return struct.pack('=BBBBI', *self.v)
 
 
 def u8(t, v): return A(t, struct.pack('=B', v))
@@ -488,6 +499,27 @@ class NL:
         a = [string(IFLA['IFNAME'], name)] if name else []
         return self.request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK,
                             IfInfo(index=index), a)
+
+    def to_netns(self, name, netns):
+        """Move device NAME into the named netns NETNS."""
+        fd = netns_fd(netns)
+        try:
+            return self.setlink(name, attrs=[u32(IFLA['NET_NS_FD'], fd)])
+        finally:
+            os.close(fd)
+
+    def addr_add(self, name, cidr, nodad=False):
+        """Add address CIDR (IPv4 or IPv6, without DAD if NODAD) to NAME."""
+        link = self.getlink(name)
+        if link is None:
+            return Result(errno=_errno.ENODEV)
+        addr, plen = cidr.split('/')
+        fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
+        raw_addr = socket.inet_pton(fam, addr)
+        return self.request(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+                            IfAddr(fam, int(plen), IFA_F_NODAD if nodad else 0,
+                                   link['index']),
+                            [raw(IFA_LOCAL, raw_addr), raw(IFA_ADDRESS, raw_addr)])
 
     def getlink(self, name=None, index=0):
         """Decoded link dict, or None if it does not exist."""
