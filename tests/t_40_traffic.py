@@ -1,12 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Traffic across netns over pairs: ping, TCP, blackhole, stats, carrier."""
 
-import time
 
 import kit
 import netns
 import nl
-from harness import test, add, sh, link_json, ipj
+from harness import test, add, sh, link_json, ipj, wait_until
 
 
 def mkpair(t, mode, hns, pns, a='nkh', b='nkp', prefix='10.77.0', extra=None):
@@ -118,12 +117,10 @@ add('traffic: blackhole on peer drops and counts', blackhole_case('peer'))
 
 
 def operstate(dev, want, ns=None):
-    for _ in range(30):
-        st = link_json(dev, ns)['operstate']
-        if st == want:
-            break
-        time.sleep(0.1)
-    return st
+    """DEV's operstate once it is WANT (3 s at most), else the last one."""
+    st = []
+    wait_until(lambda: st.append(link_json(dev, ns)['operstate']) or st[-1] == want, 3, 0.1)
+    return st[-1]
 
 
 @test('traffic: carrier follows the peer up/down')

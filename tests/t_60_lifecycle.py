@@ -5,7 +5,7 @@ import re
 
 import netns
 import nl
-from harness import test, add, sh, Skip, ifindexes, kind_links, link_exists
+from harness import test, add, sh, Skip, ifindexes, kind_links, link_exists, wait_until
 from kit import new_links
 
 
@@ -61,11 +61,7 @@ def netns_case(move):
         t.check(link_exists(other), '%s still in init netns' % other)
         sh('ip netns del %s' % p, check=True)
         t.netns.remove(p)
-        import time
-        for _ in range(50):
-            if not link_exists(other):
-                break
-            time.sleep(0.1)
+        wait_until(lambda: not link_exists(other), 5)
         t.check(not link_exists(other), 'deleting the netns removed %s too' % other)
         t.eq(new_links(before), {}, 'no device left')
     return fn
@@ -113,11 +109,7 @@ def many_case(inside):
         t.eq(len(kind_links(p)), N * (2 if inside else 1), 'devices in netns')
         netns.delete(p)
         t.netns.remove(p)
-        import time
-        for _ in range(100):
-            if not new_links(before):
-                break
-            time.sleep(0.1)
+        wait_until(lambda: not new_links(before), 10, 0.1)
         t.eq(new_links(before), {}, 'netns deletion removed all %d pairs' % N)
     return fn
 

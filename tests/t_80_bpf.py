@@ -10,7 +10,7 @@ import time
 import bpfsys
 import genl
 import nl
-from harness import test, sh
+from harness import test, sh, wait_until
 
 from nk2ctl import (CTL, OBJ, NEEDS, ctl, ctl_errno, attach, detach, query, ids,  # noqa: F401
                     prog_exists, prog_gone, read_lines, mkpair, traffic_pair, ping, stats, need_tools)
@@ -215,18 +215,12 @@ def t_release(t):
     ps.append(attach(t, a, 'peer', 'nk_next'))
     t.check(all(prog_exists(x) for x in ps), 'attached programs alive')
     sh('ip link del %s' % a, check=True)
-    for _ in range(50):
-        if not any(prog_exists(x) for x in ps):
-            break
-        time.sleep(0.1)
+    wait_until(lambda: not any(prog_exists(x) for x in ps), 5)
     t.check(not any(prog_exists(x) for x in ps), 'released on device deletion')
     h, p = traffic_pair(t)
     ps = [attach(t, 'nkh', 'primary', 'nk_pass', ns=h), attach(t, 'nkh', 'peer', 'nk_pass', ns=h)]
     sh('ip netns del %s' % p, check=True)
-    for _ in range(100):
-        if not any(prog_exists(x) for x in ps):
-            break
-        time.sleep(0.1)
+    wait_until(lambda: not any(prog_exists(x) for x in ps), 10)
     t.check(not any(prog_exists(x) for x in ps), 'released when the peer namespace goes')
 
 

@@ -15,7 +15,7 @@ import bpfsys
 import genl
 import netns
 import nl
-from harness import test, sh, Skip, Fail, ipv6_on, upstream_netkit_available
+from harness import test, sh, Skip, Fail, ipv6_on, upstream_netkit_available, wait_until
 from kit import HEADROOM_MAX, HEADROOM_MSG, expect_reject, info
 from nk2ctl import CTL, OBJ, NEEDS, attach, detach, ids, read_lines, need_tools, stats
 
@@ -29,13 +29,7 @@ def nsx(ns, cmd, check=True, timeout=60):
     return sh('ip netns exec %s %s' % (ns, cmd), check=check, timeout=timeout)
 
 
-def wait(cond, timeout=10, interval=0.05):
-    end = time.time() + timeout
-    while not cond():
-        if time.time() > end:
-            return False
-        time.sleep(interval)
-    return True
+wait = wait_until
 
 
 def pair_in_ns(t, mode, v6, mtu=None, **kw):
@@ -219,12 +213,12 @@ def t_priv_unprivileged(t):
     attach(t, 'nkra', 'primary', 'nk_pass')
     for who, as_ in (('an unprivileged user', AS_NOBODY),
                      ('root of a user namespace', AS_USERNS_ROOT)):
-        for args in (('query', idx), ('attach', idx), ('detach', idx)):
-            t.eq(priv(as_, *args)['errno'], errno.EPERM, '%s: %s refused' % (who, args[0]))
-        t.eq(priv(as_, 'join')['errno'], errno.EPERM,
-             '%s: joining the "changes" group refused' % who)
-        t.eq(priv(as_, 'newlink', 'nkrz')['errno'], errno.EPERM,
-             '%s: creating a pair refused' % who)
+        got = priv(as_, 'each', 'query:%d' % idx, 'attach:%d' % idx, 'detach:%d' % idx,
+                   'join', 'newlink:nkrz')
+        for what, r in zip(('query', 'attach', 'detach'), got):
+            t.eq(r['errno'], errno.EPERM, '%s: %s refused' % (who, what))
+        t.eq(got[3]['errno'], errno.EPERM, '%s: joining the "changes" group refused' % who)
+        t.eq(got[4]['errno'], errno.EPERM, '%s: creating a pair refused' % who)
     t.eq(len(ids('nkra', 'primary')), 1, 'nothing changed')
     # the one entitled to QUERY hears the changes
     j = priv('', 'join')

@@ -13,10 +13,10 @@ import time
 
 import genl
 import nicsim
-import t_95_lease as lease
+import lease
 import zc
-from harness import test, sh, Skip, Fail, dmesg_lines
-from t_95_lease import (bind_rx, create, ename, ifindex, kinds, kname, new_pair,
+from harness import test, sh, Skip, Fail, dmesg_lines, wait_until
+from lease import (bind_rx, create, ename, ifindex, kinds, kname, new_pair,
                         new_single, queue_get, rx_queues, same_as_upstream, set_channels)
 
 NETDEV_A_QUEUE_DMABUF = lease.NETDEV_A_QUEUE_DMABUF
@@ -69,13 +69,9 @@ def providers(fid, dev, nq):
 def wait_providers(fid, dev, nq, want):
     """providers() once it equals WANT (io_uring tears down its queue
     after the ring is closed, in task work), or the last reading."""
-    got = None
-    for _ in range(50):
-        got = providers(fid, dev, nq)
-        if got == want:
-            break
-        time.sleep(0.2)
-    return got
+    got = []
+    wait_until(lambda: got.append(providers(fid, dev, nq)) or got[-1] == want, 10, 0.2)
+    return got[-1]
 
 
 @test('nicsim: module loads its devices on a DMA-capable parent, channels and header split set')

@@ -191,6 +191,20 @@ def all_netns():
 
 
 # ------------------------------------------------------------------ test ctx
+def _where():
+    """file:line of the innermost caller outside this file, and of the
+    test file if a helper of tests/lib asserted."""
+    f, spots = sys._getframe(1), []
+    while f is not None:
+        name = os.path.basename(f.f_code.co_filename)
+        if name != 'harness.py':
+            spots.append('%s:%d' % (name, f.f_lineno))
+            if name.startswith('t_'):
+                break
+        f = f.f_back
+    return ' < '.join(spots[:1] + spots[-1:] if len(spots) > 1 else spots)
+
+
 class T:
     def __init__(self, name):
         self.name = name
@@ -202,10 +216,12 @@ class T:
         self.fds = []
         self.kind = CFG.kind
 
-    # assertions: collect, do not stop
+    # assertions: collect, do not stop; a failure names the test file's
+    # line that asserted (through helpers in tests/lib too)
     def check(self, cond, what, detail=None):
         if not cond:
-            self.failures.append(what + ('' if detail is None else ': %s' % (detail,)))
+            self.failures.append('%s: %s%s' % (_where(), what,
+                                               '' if detail is None else ': %s' % (detail,)))
         return bool(cond)
 
     def eq(self, got, want, what):
@@ -274,6 +290,17 @@ class T:
                         n.dellink(l['ifname'])
         except OSError:
             pass
+
+
+def wait_until(cond, timeout=10, interval=0.05):
+    """Poll COND() until it is true (returns True) or TIMEOUT s passed
+    (returns False). Under TCG a condition is polled, never slept for."""
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            return False
+        time.sleep(interval)
+    return True
 
 
 def ipv6_on():

@@ -10,7 +10,7 @@ import time
 import bpfsys
 import netns
 import nl
-from harness import sh, Fail
+from harness import sh, Fail, wait_until
 import kit
 
 traffic_pair = kit.traffic_pair   # the tests take it from here
@@ -78,12 +78,7 @@ def prog_gone(pid, timeout=5):
     """Whether program PID is freed within TIMEOUT s: a detached or
     replaced program is put by its old array once an RCU grace period has
     passed, after the request has returned."""
-    end = time.time() + timeout
-    while prog_exists(pid):
-        if time.time() > end:
-            return False
-        time.sleep(0.05)
-    return True
+    return wait_until(lambda: not prog_exists(pid), timeout)
 
 
 def read_lines(proc, n, timeout=20):

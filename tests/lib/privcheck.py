@@ -13,6 +13,8 @@ namespace, ...) and printing one JSON object:
                                    notifications heard in that time
     privcheck.py newlink NAME      errno of creating a netkit2 pair NAME
                                    (peer NAME + "p"), deleted again
+    privcheck.py each CMD:ARG ...  the commands above in one process, a
+                                   JSON list of their objects
 
 Every errno is 0 on success. Standard library only."""
 
@@ -92,8 +94,7 @@ def newlink(name):
         return {'errno': r.errno, 'msg': r.msg}
 
 
-def main():
-    cmd, args = sys.argv[1], sys.argv[2:]
+def run(cmd, args):
     cmds = {'query': genl.NK2_CMD_QUERY, 'attach': genl.NK2_CMD_ATTACH,
             'detach': genl.NK2_CMD_DETACH}
     if cmd in cmds:
@@ -105,7 +106,15 @@ def main():
     else:
         raise SystemExit('unknown command %s' % cmd)
     out['uid'] = os.getuid()
-    print(json.dumps(out))
+    return out
+
+
+def main():
+    if sys.argv[1] == 'each':
+        # several commands, one process: each "CMD[:ARG]", one JSON list
+        print(json.dumps([run(c.split(':')[0], c.split(':')[1:]) for c in sys.argv[2:]]))
+        return
+    print(json.dumps(run(sys.argv[1], sys.argv[2:])))
 
 
 if __name__ == '__main__':
