@@ -370,7 +370,10 @@ def run(filters, out=sys.stdout):
     have_netkit = None
     base = dmesg_lines()
     seen = len(base)
-    splats_all = []
+    # what the kernel said from the module's load to the first test counts
+    # too (a WARN at insmod, say)
+    first = next((i for i, l in enumerate(base) if l.startswith('netkit2')), len(base))
+    splats_all = [l for l in base[first:] if SPLAT.search(l)]
     n = 0
     for name, fn, needs in sel:
         n += 1
