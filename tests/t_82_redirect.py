@@ -173,6 +173,9 @@ def t_neigh_nexthop(t):
     # taken)
     if ipv6_on():
         nsx(p, 'sysctl -qw net.ipv6.conf.vp.disable_ipv6=1')
+    # nor an ARP probe: the remote's entry, used a moment ago, would be
+    # probed once its delay (5 s) is over
+    sh('ip -n %s neigh flush dev vp' % p, check=True)
     attach(t, 'nkh', 'primary', 'nk_neigh_nowhere', ns=h)
     settle('vp', p)
     nkh, vp = stats('nkh', h), stats('vp', p)
