@@ -9,10 +9,12 @@
 #   make tools                                    netkit2ctl, libnetkit2, test BPF objects
 #   make dkms-install | dkms-uninstall            through DKMS
 #   make check                                    the test suite (VMs)
+#   make kunit                                    the KUnit suites (kunit.py, UML)
 #   make style                                    checkpatch --strict, shellcheck, pyflakes
 #   make bench                                    the benchmark (7.3 VM)
 #   make check-patched [PATCHED=6.12]             lease tests on a patched kernel
 #   make check-debug                              checkers, fuzzer, stress, fault walk
+#   make help                                     this list
 
 NETKIT2_VERSION := 0.1.0
 
@@ -36,7 +38,8 @@ KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
 .PHONY: all modules probes clean install install-tools uninstall iproute2 tools \
-	dkms-install dkms-uninstall check check-patched check-debug style bench version
+	dkms-install dkms-uninstall check check-patched check-debug style bench version \
+	kunit help
 
 all: modules
 
@@ -142,6 +145,12 @@ check:
 
 style:
 	$(SRCDIR)/scripts/style
+
+kunit:
+	$(SRCDIR)/kunit/run
+
+help:
+	@sed -n '1,/^$$/s/^#   //p' $(SRCDIR)/Makefile
 
 # Loopback, veth, netkit and netkit2 compared in one 7.3 guest (bench/README.md).
 bench:
