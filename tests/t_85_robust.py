@@ -29,9 +29,6 @@ def nsx(ns, cmd, check=True, timeout=60):
     return sh('ip netns exec %s %s' % (ns, cmd), check=check, timeout=timeout)
 
 
-wait = wait_until
-
-
 def pair_in_ns(t, mode, v6, mtu=None, **kw):
     """nkh in netns h (10.79.0.1, fd00:79::1), nkp in netns p (.2), up.
     With V6 false the devices take no IPv6 at all."""
@@ -101,7 +98,7 @@ def headroom_case(mode):
             # neighbour discovery, DAD (L2), MLD and router solicitations
             # are built with the device's headroom: the packets upstream
             # netkit faults on at 65535
-            t.check(wait(lambda: not tentative(h, 'nkh') and not tentative(p, 'nkp')),
+            t.check(wait_until(lambda: not tentative(h, 'nkh') and not tentative(p, 'nkp')),
                     'DAD completed')
         t.check(ping(h, '10.79.0.2'), 'ping IPv4')
         t.check(tcp_echo(t, p, h, '10.79.0.2', 7301), 'TCP over IPv4')
@@ -175,7 +172,7 @@ def t_noipv6_neigh(t):
         attach(t, 'nkh', 'primary', prog, ns=h)
         nkh, vp = stats('nkh', h), stats('vp', p)
         send_ipv6_frames(h, 'nkh', 5)
-        t.check(wait(lambda: stats('vp', p)['tx_dropped'] - vp['tx_dropped'] >= 5, 3),
+        t.check(wait_until(lambda: stats('vp', p)['tx_dropped'] - vp['tx_dropped'] >= 5, 3),
                 '%s: the target counts the IPv6 frames dropped' % prog,
                 stats('vp', p)['tx_dropped'] - vp['tx_dropped'])
         # vp may refresh its IPv4 neighbour meanwhile: fewer than the 5
@@ -314,7 +311,7 @@ def t_owner_vs_teardown(t):
                 bg.kill()
         for bg, pid in holders:
             bg.wait(10)
-            t.check(wait(lambda: sh('%s prog %d' % (CTL, pid)).returncode != 0, 10),
+            t.check(wait_until(lambda: sh('%s prog %d' % (CTL, pid)).returncode != 0, 10),
                     '%s: program %d released' % (order, pid))
 
 

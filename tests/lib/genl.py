@@ -54,19 +54,7 @@ class GenlHdr:
 
 
 def _socket(netns):
-    if not netns:
-        return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-    cur = os.open('/proc/self/ns/net', os.O_RDONLY)
-    tgt = nl.netns_fd(netns)
-    try:
-        nl._setns(tgt, 0)
-        try:
-            return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-        finally:
-            nl._setns(cur, 0)
-    finally:
-        os.close(cur)
-        os.close(tgt)
+    return nl.socket_in_netns(netns, NETLINK_GENERIC)
 
 
 class Genl(nl.NL):

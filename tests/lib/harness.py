@@ -237,7 +237,7 @@ class T:
     # resources
     def ns(self, suffix):
         name = NS_PREFIX + suffix
-        netns.add(name, sh)
+        netns.add(name)
         self.netns.append(name)
         return name
 
@@ -284,10 +284,10 @@ class T:
             if name.startswith(NS_PREFIX):
                 netns.delete(name)
         try:
+            left = kind_links(None)
             with nl.NL() as n:
-                for l in n.links():
-                    if l.get('kind') in ('netkit', 'netkit2'):
-                        n.dellink(l['ifname'])
+                for l in left:
+                    n.dellink(l['ifname'])
         except OSError:
             pass
 

@@ -8,12 +8,12 @@ namespace is the same bind mount under /run/netns that `ip netns add`
 makes, so ip, tc and the tools see it as their own.
 """
 
-import contextlib
 import ctypes
 import os
 import select
 import socket
 import struct
+import subprocess
 import threading
 import time
 
@@ -40,12 +40,12 @@ def _mounted(where):
         return any(l.split()[4] == where for l in f)
 
 
-def _setup(sh):
+def _setup():
     """/run/netns a shared mount as ip makes it: let ip do it once."""
     global _ready
     if not _ready and not _mounted(RUN):
-        sh('ip netns add nkt-setup')
-        sh('ip netns del nkt-setup')
+        for cmd in ('add', 'del'):
+            subprocess.run(['ip', 'netns', cmd, 'nkt-setup'], capture_output=True)
     _ready = _mounted(RUN)
     return _ready
 
@@ -54,11 +54,11 @@ def path(name):
     return name if name.startswith('/') else os.path.join(RUN, name)
 
 
-def add(name, sh):
+def add(name):
     """Create the named namespace NAME (an existing one is replaced)."""
     delete(name)
-    if not _setup(sh):
-        sh('ip netns add %s' % name, check=True)
+    if not _setup():
+        subprocess.run(['ip', 'netns', 'add', name], capture_output=True, check=True)
     else:
         _make(name)
     with nl.NL(name) as n:
@@ -98,40 +98,21 @@ def delete(name):
         pass
 
 
-@contextlib.contextmanager
-def entered(name):
-    """Run the block with the calling thread in netns NAME (None: stay)."""
-    if not name:
-        yield
-        return
-    cur = os.open('/proc/thread-self/ns/net', os.O_RDONLY)
-    tgt = nl.netns_fd(name)
-    try:
-        nl._setns(tgt, CLONE_NEWNET)
-        try:
-            yield
-        finally:
-            nl._setns(cur, CLONE_NEWNET)
-    finally:
-        os.close(cur)
-        os.close(tgt)
-
-
 def sock(name, family, type_, proto=0):
     """A socket of netns NAME: it stays in it wherever it is used."""
-    with entered(name):
+    with nl.in_netns(name):
         return socket.socket(family, type_, proto)
 
 
 def sysctl(name, key, value):
     """sysctl -w KEY=VALUE in netns NAME (net.* keys are per netns)."""
-    with entered(name):
+    with nl.in_netns(name):
         with open('/proc/sys/' + key.replace('.', '/'), 'w') as f:
             f.write(str(value))
 
 
 def sysctl_get(name, key):
-    with entered(name):
+    with nl.in_netns(name):
         with open('/proc/sys/' + key.replace('.', '/')) as f:
             return f.read().strip()
 

@@ -24,6 +24,7 @@ CLI use (prints JSON):
     nl.py dellink nk0
 """
 
+import contextlib
 import ctypes
 import errno as _errno
 import json
@@ -364,20 +365,29 @@ def netns_fd(name):
     return os.open(name if name.startswith('/') else '/run/netns/' + name, os.O_RDONLY)
 
 
-def socket_in_netns(name):
+@contextlib.contextmanager
+def in_netns(name):
+    """Run the block with the calling thread in netns NAME (None: stay);
+    a socket made there stays in it wherever it is used."""
     if not name:
-        return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
-    cur = os.open('/proc/self/ns/net', os.O_RDONLY)
+        yield
+        return
+    cur = os.open('/proc/thread-self/ns/net', os.O_RDONLY)
     tgt = netns_fd(name)
     try:
         _setns(tgt, 0)
         try:
-            return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+            yield
         finally:
             _setns(cur, 0)
     finally:
         os.close(cur)
         os.close(tgt)
+
+
+def socket_in_netns(name, proto=NETLINK_ROUTE):
+    with in_netns(name):
+        return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
 
 
 # ---------------------------------------------------------------- client
