@@ -4,7 +4,8 @@
  *
  * netkit2_progs     the program arrays (netkit2_prog.c) driven directly
  *                   with real SCHED_CLS programs: positions, errors,
- *                   revisions, references, owners.
+ *                   revisions, references, owners, releases after a
+ *                   grace period that no request waits for.
  */
 
 #include <kunit/test.h>
@@ -12,6 +13,7 @@
 #include <linux/filter.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 
@@ -641,6 +643,90 @@ static void netkit2_progs_dellink(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&nk2t_released), 0);
 }
 
+/*
+ * Put @b in @a's place (@replace) or detach @a, as a request does, without
+ * the barrier of nk2t_attach() and nk2t_detach().
+ */
+static int nk2t_req_nowait(struct net_device *dev, bool replace,
+			   struct bpf_prog *a, struct bpf_prog *b)
+{
+	struct netkit2_prog_req req = {};
+	int err;
+
+	rtnl_lock();
+	if (replace) {
+		req.prog = b;
+		req.flags = NETKIT2_F_REPLACE;
+		req.replace_id = a->aux->id;
+		bpf_prog_inc(b);
+		err = netkit2_prog_attach(dev, &req);
+		if (err)
+			bpf_prog_put(b);
+	} else {
+		req.prog = a;
+		err = netkit2_prog_detach(dev, &req);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * Whether @old, just taken out of the programs, is still held by the array
+ * it was in, given that no grace period has passed since @cookie. Its
+ * reference goes only after a grace period that began after the request:
+ * had one ended, the one of @cookie would have ended too.
+ */
+static bool nk2t_held_in_grace(struct kunit *test, struct bpf_prog *old,
+			       unsigned long cookie)
+{
+	bool held = nk2t_refs(old) == 2;
+
+	if (poll_state_synchronize_rcu(cookie))
+		return false;
+	KUNIT_EXPECT_TRUE_MSG(test, held,
+			      "the program taken out went before a grace period");
+	return true;
+}
+
+/*
+ * Replace and detach return without waiting for a grace period, and the
+ * program they take out stays referenced until one has passed (a transmit
+ * that read the old array may still run it), then is put. A grace period
+ * may end on its own while a request runs, so each request is made a few
+ * times; one that waited would never return inside the grace period it
+ * began in.
+ */
+static void netkit2_progs_no_grace_wait(struct kunit *test)
+{
+	struct net_device *dev = nk2t_pdev(test);
+	unsigned int i, replaced = 0, detached = 0;
+	struct bpf_prog *a, *b;
+	unsigned long cookie;
+
+	for (i = 0; i < 8 && (!replaced || !detached); i++) {
+		a = nk2t_prog_ret(test, NETKIT2_NEXT);
+		b = nk2t_prog_ret(test, NETKIT2_NEXT);
+		KUNIT_ASSERT_EQ(test, nk2t_attach(dev, a, 0, 0, 0, 0, NULL), 0);
+		netkit2_prog_barrier();
+
+		cookie = get_state_synchronize_rcu();
+		KUNIT_ASSERT_EQ(test, nk2t_req_nowait(dev, true, a, b), 0);
+		replaced += nk2t_held_in_grace(test, a, cookie);
+		netkit2_prog_barrier();
+		KUNIT_EXPECT_EQ(test, nk2t_refs(a), 1);
+
+		cookie = get_state_synchronize_rcu();
+		KUNIT_ASSERT_EQ(test, nk2t_req_nowait(dev, false, b, NULL), 0);
+		detached += nk2t_held_in_grace(test, b, cookie);
+		netkit2_prog_barrier();
+		KUNIT_EXPECT_EQ(test, nk2t_refs(b), 1);
+	}
+	KUNIT_EXPECT_GT_MSG(test, replaced, 0U,
+			    "every replace waited for a grace period");
+	KUNIT_EXPECT_GT_MSG(test, detached, 0U,
+			    "every detach waited for a grace period");
+}
+
 static struct kunit_case netkit2_progs_cases[] = {
 	KUNIT_CASE_PARAM(netkit2_progs_attach, nk2t_attach_gen_params),
 	KUNIT_CASE_PARAM(netkit2_progs_detach, nk2t_detach_gen_params),
@@ -650,6 +736,7 @@ static struct kunit_case netkit2_progs_cases[] = {
 	KUNIT_CASE(netkit2_progs_owner_port_reused),
 	KUNIT_CASE(netkit2_progs_release),
 	KUNIT_CASE(netkit2_progs_dellink),
+	KUNIT_CASE(netkit2_progs_no_grace_wait),
 	{}
 };
 
