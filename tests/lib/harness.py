@@ -249,6 +249,12 @@ class T:
         """Close FDS when the test ends."""
         self.fds.extend(fds)
 
+    def close(self, *fds):
+        """Close FDS, given to defer_close(), now."""
+        for fd in fds:
+            self.fds.remove(fd)
+            os.close(fd)
+
     def bg(self, cmd):
         p = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True)
