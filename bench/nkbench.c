@@ -10,7 +10,8 @@
  *   rr-client ADDR PORT SECS       1-byte request/response over TCP
  *   link KIND NAME PEER [l2]       create a veth/netkit/netkit2 pair
  *   pairs KIND N                   create and delete N pairs: time, memory
- *   progs KIND DEV N               attach then detach N programs: time
+ *   progs KIND DEV N               attach N programs, replace each, detach
+ *                                  them: time per operation
  *   hold KIND DEV pass|chain8|redirect
  *                                  attach programs to DEV's primary side
  *                                  (veth: DEV's tcx ingress), print
@@ -602,6 +603,34 @@ static void attach(struct attacher *at, int fd)
 	at->link[at->nlinks++] = link;
 }
 
+/*
+ * Put @fd in the place of @old, the @i-th attached program (netkit, veth:
+ * an update of its link, BPF_LINK_UPDATE).
+ */
+static void replace(struct attacher *at, int i, int old, int fd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	union bpf_attr attr;
+
+	if (at->netkit2) {
+		nlh = genl_start(buf, at->family, NETKIT2_CMD_ATTACH,
+				 NETKIT2_GENL_VERSION);
+		mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, at->ifindex);
+		mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, NETKIT2_TARGET_PRIMARY);
+		mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
+		mnl_attr_put_u32(nlh, NETKIT2_A_REPLACE_FD, old);
+		mnl_attr_put_u32(nlh, NETKIT2_A_FLAGS, NETKIT2_F_REPLACE);
+		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 replace");
+		return;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.link_update.link_fd = at->link[i];
+	attr.link_update.new_prog_fd = fd;
+	if (sys_bpf(BPF_LINK_UPDATE, &attr) < 0)
+		die("BPF_LINK_UPDATE");
+}
+
 /* Detach @fd (the @i-th attached program). */
 static void detach(struct attacher *at, int i, int fd)
 {
@@ -624,24 +653,29 @@ static void detach(struct attacher *at, int i, int fd)
 
 static int cmd_progs(char **argv)
 {
-	int fds[NKB_PROGS_MAX], i, n = atoi(argv[2]);
+	int fds[NKB_PROGS_MAX], nfds[NKB_PROGS_MAX], i, n = atoi(argv[2]);
+	double t0, t1, t2, t3;
 	struct attacher at;
-	double t0, t1, t2;
 
 	if (n <= 0 || n > NKB_PROGS_MAX)
 		fail("bad program count %s", argv[2]);
 	attacher_init(&at, argv[0], argv[1]);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fds[i] = prog_ret(NK_NEXT);
+		nfds[i] = prog_ret(NK_NEXT);
+	}
 	t0 = now();
 	for (i = 0; i < n; i++)
 		attach(&at, fds[i]);
 	t1 = now();
 	for (i = 0; i < n; i++)
-		detach(&at, i, fds[i]);
+		replace(&at, i, fds[i], nfds[i]);
 	t2 = now();
-	printf("attach_us=%.1f detach_us=%.1f\n", (t1 - t0) * 1e6 / n,
-	       (t2 - t1) * 1e6 / n);
+	for (i = 0; i < n; i++)
+		detach(&at, i, nfds[i]);
+	t3 = now();
+	printf("attach_us=%.1f replace_us=%.1f detach_us=%.1f\n",
+	       (t1 - t0) * 1e6 / n, (t2 - t1) * 1e6 / n, (t3 - t2) * 1e6 / n);
 	return 0;
 }
 

@@ -63,6 +63,7 @@ CP_ROWS = [
     ('pairs.mem_kib', 'memory per device (MemFree)', 'KiB', 1, False, CP_KINDS),
     ('pairs.slab_kib', 'memory per device (Slab+Percpu)', 'KiB', 1, False, CP_KINDS),
     ('progs.attach_us', 'attach a program (63 in turn)', 'us', 1, False, CP_KINDS),
+    ('progs.replace_us', 'replace a program (63 in turn)', 'us', 1, False, CP_KINDS),
     ('progs.detach_us', 'detach a program (63 in turn)', 'us', 1, False, CP_KINDS),
 ]
 # Where netkit2 must be ahead of veth: multi-flow throughput and the
