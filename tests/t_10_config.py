@@ -11,7 +11,7 @@ from harness import ifindexes
 
 
 @test('config: defaults (no IFLA_INFO_DATA) give an L3 forward scrub-default pair')
-def _(t):
+def t_defaults(t):
     with nl.NL() as n:
         r = n.newlink(t.kind, name=t.dev('nkta'))
         t.require(r.errno == 0, 'create', r)
@@ -32,7 +32,7 @@ def _(t):
 
 
 @test('config: no names at all gives nk%d for both devices')
-def _(t):
+def t_default_names(t):
     before = ifindexes()
     with nl.NL() as n:
         r = n.newlink(t.kind, data=[])
@@ -125,7 +125,7 @@ add('config: single l2 headroom/tailroom', single_case(nl.L2, 192, 32, False))
 
 
 @test('config: explicit names and L2 addresses are honoured')
-def _(t):
+def t_explicit_names_l2_addresses(t):
     with nl.NL() as n:
         r = n.newlink(t.kind, name=t.dev('nkna'), address='02:11:22:33:44:55', mode=nl.L2,
                       peer={'name': 'nknb', 'address': '02:66:77:88:99:aa'})
@@ -159,7 +159,7 @@ add('config: numrxqueues 1024, peer numrxqueues 1', queues_case(1024, 1))
 
 
 @test('config: explicit numtxqueues 1 is accepted')
-def _(t):
+def t_numtxqueues_1(t):
     with nl.NL() as n:
         r = n.newlink(t.kind, name=t.dev('nkqt'), numtx=1, peer={'name': 'nkqu', 'numtx': 1})
         t.check(r.errno == 0, 'create', r)

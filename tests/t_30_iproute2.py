@@ -81,7 +81,7 @@ add('ip: single mode l2',
 
 
 @test('ip: single shows no scrub/peer keys')
-def _(t):
+def t_single_shows_no_scrub(t):
     t.dev('nkia')
     ipadd(t, 'nkia type KIND single')
     d = info(t, 'nkia')
@@ -90,7 +90,7 @@ def _(t):
 
 
 @test('ip: link set type blackhole peer forward, and back')
-def _(t):
+def t_set_blackhole_and_back(t):
     t.dev('nkia')
     ipadd(t, 'nkia type KIND peer name nkib')
     p = sh('ip link set nkia type %s blackhole peer forward' % t.kind)
@@ -103,7 +103,7 @@ def _(t):
 
 
 @test('ip: link set through the peer is refused with upstream extack')
-def _(t):
+def t_set_through_peer_refused(t):
     t.dev('nkia')
     ipadd(t, 'nkia type KIND peer name nkib')
     p = sh('ip link set nkib type %s blackhole' % t.kind)
@@ -113,7 +113,7 @@ def _(t):
 
 
 @test('ip: link set mode is refused with upstream extack')
-def _(t):
+def t_link_set_mode_refused(t):
     t.dev('nkia')
     ipadd(t, 'nkia type KIND peer name nkib')
     p = sh('ip link set nkia type %s mode l2' % t.kind)
@@ -123,7 +123,7 @@ def _(t):
 
 
 @test('ip: address on l3 refused, on l2 honoured')
-def _(t):
+def t_address_l3_l2(t):
     t.dev('nkia')
     p = sh('ip link add nkia address 02:00:00:00:00:11 type %s peer name nkib' % t.kind)
     t.check(p.returncode != 0, 'l3 with address refused')
@@ -134,7 +134,7 @@ def _(t):
 
 
 @test('ip: numrxqueues via ip')
-def _(t):
+def t_numrxqueues_via_ip(t):
     t.dev('nkia')
     ipadd(t, 'nkia numrxqueues 8 type KIND peer name nkib')
     t.eq(link_json('nkia').get('num_rx_queues'), 8, 'num_rx_queues')

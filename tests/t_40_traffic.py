@@ -124,7 +124,7 @@ def operstate(dev, want, ns=None):
 
 
 @test('traffic: carrier follows the peer up/down')
-def _(t):
+def t_carrier_follows_peer(t):
     with nl.NL() as n:
         r = n.newlink(t.kind, name=t.dev('nkca'), peer={'name': 'nkcb'})
         t.require(r.errno == 0, 'create', r)
@@ -150,7 +150,7 @@ def _(t):
 
 
 @test('traffic: MTU change and jumbo ping')
-def _(t):
+def t_mtu_change_jumbo_ping(t):
     h, p = t.ns('h'), t.ns('p')
     mkpair(t, nl.L2, h, p)
     t.check(sh('ip -n %s link set nkh mtu 9000' % h).returncode == 0, 'set mtu 9000 primary')
@@ -163,7 +163,7 @@ def _(t):
 
 
 @test('traffic: iflink and link-netnsid of the peer')
-def _(t):
+def t_iflink_netnsid(t):
     p = t.ns('p')
     with nl.NL() as n:
         r = n.newlink(t.kind, name=t.dev('nkla'), peer={'name': 'nklb'})
@@ -186,7 +186,7 @@ def _(t):
 
 
 @test('traffic: single device is up with carrier and drops what it sends')
-def _(t):
+def t_single_up_drops(t):
     h = t.ns('h')
     with nl.NL() as n:
         r = n.newlink(t.kind, name='nks', pairing=nl.SINGLE)

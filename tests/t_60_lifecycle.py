@@ -38,7 +38,7 @@ add('lifecycle: deleting the peer removes both (l2)', del_case('peer', nl.L2))
 
 
 @test('lifecycle: deleting a single device')
-def _(t):
+def t_deleting_single_device(t):
     before = ifindexes()
     with nl.NL() as n:
         r = n.newlink(t.kind, name='nksd', pairing=nl.SINGLE)
@@ -72,7 +72,7 @@ add('lifecycle: primary moved to another netns, deleting it removes the pair', n
 
 
 @test('lifecycle: peer created directly in another netns (IFLA_NET_NS_FD in PEER_INFO)')
-def _(t):
+def t_peer_in_other_netns(t):
     p = t.ns('p')
     fd = nl.netns_fd(p)
     try:
@@ -119,7 +119,7 @@ add('lifecycle: netns deletion with many pairs (both ends inside)', many_case(Tr
 
 
 @test('lifecycle: ethtool -i driver name', needs=())
-def _(t):
+def t_ethtool_driver(t):
     with nl.NL() as n:
         mk(t, n, t.dev('nkea'), 'nkeb')
     p = sh('ethtool -i nkea')
@@ -129,7 +129,7 @@ def _(t):
 
 
 @test('lifecycle: ethtool -l channels (only if implemented)')
-def _(t):
+def t_ethtool_channels(t):
     with nl.NL() as n:
         r = n.newlink(t.kind, name=t.dev('nkla'), numrx=8, peer={'name': 'nklb'})
         t.require(r.errno == 0, 'create', r)
@@ -144,7 +144,7 @@ def _(t):
 
 
 @test('lifecycle: ip link set name / address on l2 and l3')
-def _(t):
+def t_set_name_address(t):
     with nl.NL() as n:
         mk(t, n, 'nkra', 'nkrb', mode=nl.L2)
         mk(t, n, 'nkrc', 'nkrd', mode=nl.L3)

@@ -79,7 +79,7 @@ for c in cases.CHANGE_ACCEPTED + cases.CHANGE_REJECTED:
 
 
 @test('compat: netkit and netkit2 pairs coexist and both carry traffic', needs=('netkit', 'module'))
-def _(t):
+def t_coexist_with_netkit(t):
     h, p = t.ns('h'), t.ns('p')
     with nl.NL() as n:
         for kind, a, b in (('netkit', 'nkua', 'nkub'), ('netkit2', 'nk2a', 'nk2b')):

@@ -16,7 +16,7 @@ def refcnt():
 
 
 @test('module: refcount is 0 once devices are gone', needs=('module',))
-def _(t):
+def t_refcount_zero(t):
     sh('modprobe netkit2', check=True)
     p = t.ns('p')
     with nl.NL() as n:
@@ -31,7 +31,7 @@ def _(t):
 
 
 @test('module: rmmod with live devices in several netns removes them all', needs=('module',))
-def _(t):
+def t_rmmod_with_devices(t):
     sh('modprobe netkit2', check=True)
     before = ifindexes()
     a, b = t.ns('ma'), t.ns('mb')
@@ -65,7 +65,7 @@ def _(t):
 
 
 @test('module: autoload by ip link add after rmmod', needs=('module',))
-def _(t):
+def t_autoload(t):
     sh('rmmod netkit2')
     p = sh('ip link add %s type netkit2 peer name nkwb' % t.dev('nkwa'))
     t.check(p.returncode == 0, 'ip link add autoloads the module', p.stderr)

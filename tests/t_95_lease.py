@@ -26,7 +26,7 @@ from lease import (kernel_exports, netdev_family, has_queue_create, can_lease, M
 
 
 @test('lease: queue-create reaches netkit2 where the kernel has it')
-def _(t):
+def t_queue_create(t):
     f = netdev_family()
     new_single(t, 'nkl0')
     if f is None or NETDEV_CMD_QUEUE_CREATE not in f[1]:
@@ -48,7 +48,7 @@ def _(t):
 
 @test('lease: without the exported lease teardown queue-create is refused with a message',
       needs=('module',))
-def _(t):
+def t_refused_without_teardown(t):
     if not has_queue_create():
         raise Skip('kernel has no queue-create')
     if kernel_exports('netdev_rx_queue_unlease'):
@@ -68,7 +68,7 @@ def _(t):
 
 
 @test('lease: single device and pair peer lease queues, ids from 1, queue-get both ways')
-def _(t):
+def t_lease_ids(t):
     fid = need_lease(t)
     p = t.ns('lease')
     with Phys(8) as ns:
@@ -108,7 +108,7 @@ def _(t):
 
 
 @test('lease: rejected queue-create requests change nothing')
-def _(t):
+def t_rejected_change_nothing(t):
     fid = need_lease(t)
     with Phys(4) as ns:
         new_single(t, 'nkl4', numrx=2)
@@ -139,7 +139,7 @@ def _(t):
 
 
 @test('lease: removing the physical device deletes the netkit2 devices leasing from it')
-def _(t):
+def t_phys_removed(t):
     fid = need_lease(t)
     p = t.ns('lphys')
     ns = Phys(4).__enter__()
@@ -165,7 +165,7 @@ def _(t):
 
 
 @test('lease: deleting the netns of a leasing peer ends its lease')
-def _(t):
+def t_netns_deleted(t):
     fid = need_lease(t)
     p = t.ns('lnetns')
     with Phys(2) as ns:
@@ -180,7 +180,7 @@ def _(t):
 
 
 @test('lease: the kernel\'s ynl CLI gets the same answer from queue-create')
-def _(t):
+def t_ynl_cli(t):
     if not has_queue_create():
         raise Skip('kernel has no queue-create')
     ynl = ynl_cli()
@@ -204,7 +204,7 @@ def _(t):
 
 
 @test('lease: channel resize of the physical device keeps a leased queue')
-def _(t):
+def t_channel_resize(t):
     fid = need_lease(t)
     if not sh('command -v ethtool').stdout.strip():
         raise Skip('no ethtool')
@@ -239,7 +239,7 @@ def _(t):
 
 
 @test('lease: leases follow a leasing peer and a single device across netns moves')
-def _(t):
+def t_leases_follow_moves(t):
     fid = need_lease(t)
     got = {}
     for kind in kinds(t):
@@ -284,7 +284,7 @@ def _(t):
 
 
 @test('lease: AF_XDP binds on leased queues are answered as upstream netkit does')
-def _(t):
+def t_af_xdp_bind(t):
     fid = need_xsk(t)
     got = {}
     for kind in kinds(t):
@@ -346,7 +346,7 @@ def _(t):
 
 
 @test('lease: an AF_XDP socket on a leased queue outlives the lease')
-def _(t):
+def t_af_xdp_outlives_lease(t):
     fid = need_xsk(t)
     got = {}
     for kind in kinds(t):
@@ -387,7 +387,7 @@ def _(t):
 
 
 @test('lease: devmem bind-rx on a leased queue is answered as upstream netkit does')
-def _(t):
+def t_devmem_bind_rx(t):
     fid = need_lease(t)
     if not os.path.exists('/dev/udmabuf'):
         raise Skip('no /dev/udmabuf')
@@ -434,7 +434,7 @@ def _(t):
 
 
 @test('lease: io_uring zero-copy rx on a leased queue is answered as upstream netkit does')
-def _(t):
+def t_io_uring_zc(t):
     fid = need_lease(t)
     why = zc.zcrx_missing()
     if why:

@@ -75,7 +75,7 @@ def wait_providers(fid, dev, nq, want):
 
 
 @test('nicsim: module loads its devices on a DMA-capable parent, channels and header split set')
-def _(t):
+def t_load(t):
     need_nicsim()
     if nicsim.loaded():
         nicsim.rmmod()
@@ -135,7 +135,7 @@ def _(t):
 
 
 @test('nicsim: devmem bind-rx on a queue succeeds, shows in queue-get and ends with its socket')
-def _(t):
+def t_devmem_bind_rx(t):
     fid = need_nicsim()
     need_udmabuf()
     with nicsim.Nicsim(4) as ns:
@@ -189,7 +189,7 @@ def _(t):
 
 
 @test('nicsim: devmem bind-rx refused without header split where the kernel wants it')
-def _(t):
+def t_devmem_needs_header_split(t):
     fid = need_nicsim()
     need_udmabuf()
     with nicsim.Nicsim(2) as ns:
@@ -216,7 +216,7 @@ def _(t):
 
 
 @test('nicsim: io_uring zero-copy rx registers on a queue and ends with its ring')
-def _(t):
+def t_io_uring_zc(t):
     fid = need_nicsim()
     need_zcrx()
     with nicsim.Nicsim(4) as ns:
@@ -256,7 +256,7 @@ def _(t):
 
 
 @test('nicsim: devmem bind-rx and io_uring zero-copy rx through a lease succeed as with upstream netkit')
-def _(t):
+def t_through_lease(t):
     fid = need_nicsim()
     if not lease.can_lease(t):
         raise Skip('kernel cannot lease queues to modules (no queue-create or no exports)')
