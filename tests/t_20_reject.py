@@ -13,7 +13,9 @@ def cleanup_x(n):
         n.dellink(d)
 
 
-def create_case(desc, kw, err, msg, path):
+def create_case(c):
+    desc, kw, err, msg, path = c.desc, c.kw, c.errno, c.extack, c.path
+
     def fn(t):
         with nl.NL() as n:
             try:
@@ -32,12 +34,15 @@ def create_case(desc, kw, err, msg, path):
 
 
 for c in cases.CREATE_ACCEPTED:
-    add('create accepted: ' + c[0], create_case(*c))
+    add('create accepted: ' + c.desc, create_case(c))
 for c in cases.CREATE_REJECTED:
-    add('create rejected: ' + c[0], create_case(*c))
+    add('create rejected: ' + c.desc, create_case(c))
 
 
-def change_case(desc, create, target, kw, err, msg, path):
+def change_case(c):
+    desc, create, target, kw = c.desc, c.create, c.target, c.kw
+    err, msg, path = c.errno, c.extack, c.path
+
     def fn(t):
         with nl.NL() as n:
             try:
@@ -83,6 +88,6 @@ def change_case(desc, create, target, kw, err, msg, path):
 
 
 for c in cases.CHANGE_ACCEPTED:
-    add('change accepted: ' + c[0], change_case(*c))
+    add('change accepted: ' + c.desc, change_case(c))
 for c in cases.CHANGE_REJECTED:
-    add('change rejected: ' + c[0], change_case(*c))
+    add('change rejected: ' + c.desc, change_case(c))

@@ -53,29 +53,29 @@ def compare(t, res, what, same_state=True):
         t.eq(sm, su, '%s: resulting devices / IFLA_INFO_DATA netkit2 vs netkit' % what)
 
 
-def create_case(desc, kw, *_):
+def create_case(c):
     def fn(t):
-        res = run_both(t, lambda n, kind: cases.do_create(n, kind, kw))
-        compare(t, res, desc)
+        res = run_both(t, lambda n, kind: cases.do_create(n, kind, c.kw))
+        compare(t, res, c.desc)
     return fn
 
 
-def change_case(desc, create, target, kw, *_):
+def change_case(c):
     def fn(t):
         def go(n, kind):
-            r = cases.do_create(n, kind, create)
+            r = cases.do_create(n, kind, c.create)
             if r.errno:
                 raise Fail('setup create %s: %r' % (kind, r))
-            return cases.do_change(n, kind, target, kw)
-        compare(t, run_both(t, go), desc,
-                same_state=desc not in cases.UPSTREAM_PARTIAL_CHANGE)
+            return cases.do_change(n, kind, c.target, c.kw)
+        compare(t, run_both(t, go), c.desc,
+                same_state=c.desc not in cases.UPSTREAM_PARTIAL_CHANGE)
     return fn
 
 
 for c in cases.CREATE_ACCEPTED + cases.CREATE_REJECTED:
-    add('compat: create ' + c[0], create_case(*c), needs=('netkit', 'module'))
+    add('compat: create ' + c.desc, create_case(c), needs=('netkit', 'module'))
 for c in cases.CHANGE_ACCEPTED + cases.CHANGE_REJECTED:
-    add('compat: change ' + c[0], change_case(*c), needs=('netkit', 'module'))
+    add('compat: change ' + c.desc, change_case(c), needs=('netkit', 'module'))
 
 
 @test('compat: netkit and netkit2 pairs coexist and both carry traffic', needs=('netkit', 'module'))

@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Configuration requests with upstream netkit's answers.
 
-Each creation case: (description, newlink kwargs, errno, extack, attr_path).
-extack None means upstream sets no message (netkit2 may add one); attr_path
-None means do not check the offset.  Device names: nkxa (primary),
-nkxb (peer).  Each change case: (description, creation kwargs, target
-device, changelink kwargs, errno, extack, attr_path).
+A creation case is a Create, a change case a Change (the tables give
+their fields in order, one row per case). extack None means upstream
+sets no message (netkit2 may add one); path None means do not check the
+offset.  Device names: nkxa (primary), nkxb (peer); a change's target is
+'a' (the primary) or 'b' (the peer).
 """
 
 import errno as E
+from collections import namedtuple
 
 import nl
 from nl import L2, L3, PASS, DROP, REDIRECT, NEXT, SCRUB_NONE, SCRUB_DEFAULT, SINGLE, PAIR, raw, u8, NK
@@ -20,6 +21,10 @@ BADPOL = 'Provided default xmit policy not supported'
 ONLY_PRIMARY = 'netkit link settings can be changed only through the primary device'
 
 
+Create = namedtuple('Create', 'desc kw errno extack path')
+Change = namedtuple('Change', 'desc create target kw errno extack path')
+
+
 def fixed(what):
     return 'netkit link %s cannot be changed after device creation' % what
 
@@ -29,7 +34,7 @@ MAC = '02:00:00:00:00:01'
 PMAC = '02:00:00:00:00:02'
 D = 'LINKINFO/INFO_DATA/'
 
-CREATE_ACCEPTED = [
+CREATE_ACCEPTED = [Create(*c) for c in [
     ('defaults', dict(), 0, None, None),
     ('defaults with peer name', dict(peer=P), 0, None, None),
     ('empty PEER_INFO', dict(peer={}), 0, None, None),
@@ -48,9 +53,9 @@ CREATE_ACCEPTED = [
     ('single headroom/tailroom', dict(pairing=SINGLE, headroom=64, tailroom=16), 0, None, None),
     ('numrxqueues 1024', dict(numrx=1024, peer=P), 0, None, None),
     ('numrxqueues 8 peer 1', dict(numrx=8, peer={'name': 'nkxb', 'numrx': 1}), 0, None, None),
-]
+]]
 
-CREATE_REJECTED = [
+CREATE_REJECTED = [Create(*c) for c in [
     ('l3 with IFLA_ADDRESS on primary', dict(mode=L3, address=MAC, peer=P), E.EOPNOTSUPP, None, None),
     ('default mode (l3) with IFLA_ADDRESS', dict(address=MAC), E.EOPNOTSUPP, None, None),
     ('l3 with IFLA_ADDRESS on peer', dict(mode=L3, peer={'name': 'nkxb', 'address': PMAC}), E.EOPNOTSUPP, None, None),
@@ -89,19 +94,19 @@ CREATE_REJECTED = [
     ('peer numtxqueues 2', dict(peer={'name': 'nkxb', 'numtx': 2}), E.EOPNOTSUPP, None, None),
     ('numrxqueues 4097', dict(numrx=4097, peer=P), E.EINVAL, 'Invalid number of receive queues', None),
     ('peer name equals primary name', dict(peer={'name': 'nkxa'}), E.EEXIST, None, None),
-]
+]]
 
 # change cases: target 'a' = primary, 'b' = peer
-CHANGE_ACCEPTED = [
+CHANGE_ACCEPTED = [Change(*c) for c in [
     ('policy blackhole', dict(peer=P), 'a', dict(policy=DROP), 0, None, None),
     ('peer policy blackhole', dict(peer=P), 'a', dict(peer_policy=DROP), 0, None, None),
     ('both policies blackhole', dict(peer=P), 'a', dict(policy=DROP, peer_policy=DROP), 0, None, None),
     ('policies back to forward', dict(policy=DROP, peer_policy=DROP, peer=P), 'a', dict(policy=PASS, peer_policy=PASS), 0, None, None),
     ('empty IFLA_INFO_DATA', dict(peer=P), 'a', dict(), 0, None, None),
     ('l2 policy blackhole', dict(mode=L2, peer=P), 'a', dict(policy=DROP), 0, None, None),
-]
+]]
 
-CHANGE_REJECTED = [
+CHANGE_REJECTED = [Change(*c) for c in [
     ('MODE', dict(peer=P), 'a', dict(mode=L3), E.EACCES, fixed('operating mode'), D + 'MODE'),
     ('MODE on l2', dict(mode=L2, peer=P), 'a', dict(mode=L2), E.EACCES, fixed('operating mode'), D + 'MODE'),
     ('SCRUB', dict(peer=P), 'a', dict(scrub=SCRUB_DEFAULT), E.EACCES, fixed('scrubbing'), D + 'SCRUB'),
@@ -124,7 +129,7 @@ CHANGE_REJECTED = [
     ('POLICY blackhole on single', dict(pairing=SINGLE), 'a', dict(policy=DROP), E.EOPNOTSUPP, None, None),
     ('PEER_POLICY on single', dict(pairing=SINGLE), 'a', dict(peer_policy=PASS), E.EOPNOTSUPP, None, None),
     ('MODE on single', dict(pairing=SINGLE), 'a', dict(mode=L3), E.EACCES, fixed('operating mode'), D + 'MODE'),
-]
+]]
 
 
 # Rejected changes that upstream netkit applies in part (it writes the
