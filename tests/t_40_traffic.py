@@ -173,7 +173,7 @@ def t_iflink_netnsid(t):
         t.check('nkla@nklb' in sh('ip link show dev nkla').stdout, 'text shows nkla@nklb')
         a = n.getlink('nkla')
         t.check('link_netnsid' not in a, 'no link-netnsid in the same netns')
-        sh('ip link set nklb netns %s' % p, check=True)
+        kit.move('nklb', p)
         a = n.getlink('nkla')
         t.check('link_netnsid' in a, 'link-netnsid after moving the peer', a)
         with nl.NL(p) as m:
@@ -191,7 +191,7 @@ def t_single_up_drops(t):
     with nl.NL() as n:
         r = n.newlink(t.kind, name='nks', pairing=nl.SINGLE)
         t.require(r.errno == 0, 'create', r)
-    sh('ip link set nks netns %s' % h, check=True)
+    kit.move('nks', h)
     sh('ip -n %s addr add 10.79.0.1/24 dev nks' % h, check=True)
     sh('ip -n %s link set nks up' % h, check=True)
     j = link_json('nks', h)

@@ -11,7 +11,7 @@ import socket
 import netns
 import nl
 from harness import add, sh, Fail
-from kit import traffic_pair
+from kit import move, traffic_pair
 
 MARK = 0x42
 PRIO = 5
@@ -110,8 +110,8 @@ def samens_case(scrub):
             kw = {} if scrub is None else {'scrub': scrub, 'peer_scrub': scrub}
             r = n.newlink(t.kind, name='nkh', peer={'name': 'nkp'}, **kw)
             t.require(r.errno == 0, 'create', r)
-        sh('ip link set nkp netns %s' % h, check=True)
-        sh('ip link set nkh netns %s' % h, check=True)
+        move('nkp', h)
+        move('nkh', h)
         sh('ip -n %s link set nkh up' % h, check=True)
         sh('ip -n %s link set nkp up' % h, check=True)
         sh('ip -n %s addr add 10.80.0.1/24 dev nkh' % h, check=True)

@@ -6,7 +6,7 @@ import re
 import netns
 import nl
 from harness import test, add, sh, Skip, ifindexes, kind_links, link_exists, wait_until
-from kit import new_links
+from kit import move, new_links
 
 
 def mk(t, n, a, b, **kw):
@@ -48,16 +48,16 @@ def t_deleting_single_device(t):
     t.eq(new_links(before), {}, 'no device left')
 
 
-def netns_case(move):
+def netns_case(side):
     def fn(t):
         p = t.ns('p')
         before = ifindexes()
         with nl.NL() as n:
             mk(t, n, 'nkna', 'nknb')
-        dev = 'nknb' if move == 'peer' else 'nkna'
-        sh('ip link set %s netns %s' % (dev, p), check=True)
+        dev = 'nknb' if side == 'peer' else 'nkna'
+        move(dev, p)
         sh('ip -n %s link set %s up' % (p, dev), check=True)
-        other = 'nkna' if move == 'peer' else 'nknb'
+        other = 'nkna' if side == 'peer' else 'nknb'
         t.check(link_exists(other), '%s still in init netns' % other)
         sh('ip netns del %s' % p, check=True)
         t.netns.remove(p)

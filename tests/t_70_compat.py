@@ -6,6 +6,7 @@ and IFLA_INFO_DATA dumps.  Both kinds coexist."""
 import nl
 from harness import add, test, sh, Fail, link_json
 import cases
+from kit import move
 
 
 def snapshot(n):
@@ -86,8 +87,8 @@ def t_coexist_with_netkit(t):
             r = n.newlink(kind, name=a, peer={'name': b})
             t.require(r.errno == 0, 'create %s' % kind, r)
     for i, (a, b) in enumerate((('nkua', 'nkub'), ('nk2a', 'nk2b'))):
-        sh('ip link set %s netns %s' % (a, h), check=True)
-        sh('ip link set %s netns %s' % (b, p), check=True)
+        move(a, h)
+        move(b, p)
         sh('ip -n %s addr add 10.81.%d.1/24 dev %s' % (h, i, a), check=True)
         sh('ip -n %s addr add 10.81.%d.2/24 dev %s' % (p, i, b), check=True)
         sh('ip -n %s link set %s up' % (h, a), check=True)

@@ -14,6 +14,7 @@ import time
 import netns
 import nl
 from harness import test, sh, dmesg_lines, ipv6_on
+from kit import move
 from nk2ctl import OBJ, attach, detach, ids, need_tools, ping, stats
 
 NEEDS = ('module',)
@@ -67,7 +68,7 @@ def topology(t, mode=nl.L3, remote=True, **kw):
         if ns:
             sysctls(ns)
     pair(t, h, mode, **kw)
-    sh('ip -n %s link set nkp netns %s' % (h, p), check=True)
+    move('nkp', p, parent=h)
     for ns, dev, a in ((h, 'nkh', 1), (p, 'nkp', 2)):
         sh('ip -n %s addr add 10.77.0.%d/24 dev %s' % (ns, a, dev), check=True)
         v6('ip -n %s addr add fd00:77::%d/64 dev %s nodad' % (ns, a, dev))

@@ -16,7 +16,7 @@ import genl
 import netns
 import nl
 from harness import test, sh, Skip, Fail, ipv6_on, upstream_netkit_available, wait_until
-from kit import HEADROOM_MAX, HEADROOM_MSG, expect_reject, info
+from kit import HEADROOM_MAX, HEADROOM_MSG, expect_reject, info, move
 from nk2ctl import CTL, OBJ, NEEDS, attach, detach, ids, read_lines, need_tools, stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,7 +37,7 @@ def pair_in_ns(t, mode, v6, mtu=None, **kw):
         r = n.newlink(t.kind, name='nkh', mode=mode, peer={'name': 'nkp'}, **kw)
         t.require(r.errno == 0, 'create pair', r)
     for ns, dev, a in ((h, 'nkh', 1), (p, 'nkp', 2)):
-        sh('ip link set %s netns %s' % (dev, ns), check=True)
+        move(dev, ns)
         if not v6 and ipv6_on():
             nsx(ns, 'sysctl -qw net.ipv6.conf.%s.disable_ipv6=1' % dev)
         if mtu:
@@ -130,7 +130,7 @@ def v4_redirect_topology(t):
         res = n.newlink(t.kind, name='nkh', ifinfo=nl.IfInfo(index=110),
                         peer={'name': 'nkp', 'index': 111})
         t.require(res.errno == 0, 'create pair', res)
-    sh('ip -n %s link set nkp netns %s' % (h, p), check=True)
+    move('nkp', p, parent=h)
     sh('ip -n %s link add vp index 120 address 02:00:00:00:01:20 type veth peer name vr '
        'address 02:00:00:00:01:21 netns %s' % (p, r), check=True)
     for ns, dev, a in ((h, 'nkh', '10.77.0.1'), (p, 'nkp', '10.77.0.2'),
@@ -242,7 +242,7 @@ def t_priv_userns(t):
          'joins its own namespace\'s group and hears nothing of another')
     # from the namespace the peer was moved into, the pair cannot be named
     p = t.ns('p')
-    sh('ip link set nkrb netns %s' % p, check=True)
+    move('nkrb', p)
     with nl.NL(p) as n:
         pidx = n.getlink('nkrb')['index']
     e = json.loads(sh('ip netns exec %s %s -j query %d primary' % (p, CTL, pidx)).stdout)

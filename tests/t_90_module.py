@@ -5,6 +5,7 @@ import os
 
 import nl
 from harness import test, sh, kind_links, ifindexes
+from kit import move
 
 
 def refcnt():
@@ -23,7 +24,7 @@ def t_refcount_zero(t):
         for i in range(3):
             r = n.newlink('netkit2', name='nkr%da' % i, peer={'name': 'nkr%db' % i})
             t.require(r.errno == 0, 'create', r)
-        sh('ip link set nkr0b netns %s' % p, check=True)
+        move('nkr0b', p)
         sh('ip link set nkr0a up')
         for i in range(3):
             n.dellink('nkr%da' % i)
@@ -42,11 +43,11 @@ def t_rmmod_with_devices(t):
         for mode in (0, 1):
             r = n.newlink('netkit2', name='nkus%d' % mode, mode=mode, pairing=nl.SINGLE)
             t.require(r.errno == 0, 'create single', r)
-    sh('ip link set nku0b netns %s' % a, check=True)
-    sh('ip link set nku1b netns %s' % b, check=True)
-    sh('ip link set nku2a netns %s' % a, check=True)
-    sh('ip link set nku2b netns %s' % b, check=True)
-    sh('ip link set nkus1 netns %s' % b, check=True)
+    move('nku0b', a)
+    move('nku1b', b)
+    move('nku2a', a)
+    move('nku2b', b)
+    move('nkus1', b)
     sh('ip -n %s addr add 10.82.0.1/24 dev nku0b && ip -n %s link set nku0b up' % (a, a))
     sh('ip link set nku0a up')
     p = sh('rmmod netkit2', timeout=120)

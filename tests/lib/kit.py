@@ -81,14 +81,20 @@ def traffic_pair(t, addr='10.77.0', **kw):
     return h, p
 
 
-def place(dev, ns, *cidrs, ipv6=False, up=True, parent=None):
-    """Move DEV (from netns PARENT) into netns NS, IPv6 off on it unless
-    IPV6, add the addresses CIDRS, bring it up: `ip link set netns`,
-    `sysctl`, `ip addr add` and `ip link set up` without processes."""
+def move(dev, ns, parent=None):
+    """Move DEV (from netns PARENT) into netns NS, nothing else: `ip [-n
+    PARENT] link set DEV netns NS` without a process."""
     with nl.NL(parent) as n:
         r = n.to_netns(dev, ns)
         if r.errno:
             raise Fail('move %s to %s: %s %s' % (dev, ns, r.ename, r.msg or ''))
+
+
+def place(dev, ns, *cidrs, ipv6=False, up=True, parent=None):
+    """Move DEV (from netns PARENT) into netns NS, IPv6 off on it unless
+    IPV6, add the addresses CIDRS, bring it up: `ip link set netns`,
+    `sysctl`, `ip addr add` and `ip link set up` without processes."""
+    move(dev, ns, parent)
     if not ipv6 and ipv6_on():
         netns.sysctl(ns, 'net.ipv6.conf.%s.disable_ipv6' % dev, 1)
     with nl.NL(ns) as n:
