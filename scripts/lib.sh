@@ -44,6 +44,19 @@ nk2_step() {
 	return "$rc"
 }
 
+# A build that must stay quiet: nk2_build LOG WHAT cmd args... runs the
+# command with its output in LOG and fails when the command does (the end
+# of LOG shown) or LOG holds any compiler, linker or kbuild warning.
+nk2_build() {
+	local log=$1 what=$2
+	shift 2
+	"$@" >"$log" 2>&1 || { tail -n 40 "$log" >&2; return 1; }
+	if grep -n -i -E 'warning:|warning \(|^WARNING' "$log" >&2; then
+		nk2_log "$what printed warnings (see $log)"
+		return 1
+	fi
+}
+
 # The Debian mirror URI of this machine, read from its apt sources.
 nk2_mirror() {
 	local f uri=""
