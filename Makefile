@@ -38,7 +38,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(SRCDIR) NETKIT2_VERSION=$(NETKIT2_VERSION) \
 	       NETKIT2_GEN_DIR=$(GENDIR)/$(KDIR_ID)
 
 .PHONY: all modules probes clean install install-tools uninstall iproute2 tools \
-	dkms-install dkms-uninstall check check-patched check-debug style bench version \
+	dkms-sources dkms-install dkms-uninstall check check-patched check-debug style bench version \
 	kunit help
 
 all: modules
@@ -127,11 +127,17 @@ version:
 	@echo $(NETKIT2_VERSION)
 
 DKMS_SRC := /usr/src/netkit2-$(NETKIT2_VERSION)
+# What DKMS builds the module from, next to dkms.conf: the one list that
+# dkms-install, the Debian package and scripts/check's DKMS build copy.
+DKMS_SOURCES := Kbuild Makefile src include probes
+
+dkms-sources:
+	@echo $(DKMS_SOURCES)
 
 dkms-install:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
-	cd $(SRCDIR) && cp -a Kbuild Makefile dkms.conf src include probes $(DKMS_SRC)/
+	cd $(SRCDIR) && cp -a $(DKMS_SOURCES) dkms.conf $(DKMS_SRC)/
 	dkms add -m netkit2 -v $(NETKIT2_VERSION) || true
 	dkms build -m netkit2 -v $(NETKIT2_VERSION) -k $(KVER)
 	dkms install -m netkit2 -v $(NETKIT2_VERSION) -k $(KVER)
