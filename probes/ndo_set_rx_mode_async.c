@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* RX mode updates may be deferred through ndo_set_rx_mode_async. */
+/*
+ * RX mode updates may be deferred through ndo_set_rx_mode_async.
+ *
+ * First in: the int-returning form: Linux 7.2 or 7.3 (7.1 has the
+ * callback returning void, which this does not take).
+ */
 #include <linux/netdevice.h>
 
 static int probe_rx_mode(struct net_device *dev,

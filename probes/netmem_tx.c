@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The device declares how it handles net_iov (devmem) TX buffers. */
+/*
+ * The device declares how it handles net_iov (devmem) TX buffers.
+ *
+ * First in: Linux 7.2 ("net: convert netmem_tx flag to enum").
+ */
 #include <linux/netdevice.h>
 
 void probe(struct net_device *dev);

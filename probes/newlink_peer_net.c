@@ -2,6 +2,9 @@
 /*
  * rtnetlink parses and validates the peer's attributes itself (peer_type)
  * and hands newlink the peer's namespace in struct rtnl_newlink_params.
+ *
+ * First in: Linux 6.15 ("rtnetlink: Pack newlink() params into struct";
+ * peer_type alone since 6.14).
  */
 #include <net/rtnetlink.h>
 

@@ -5,6 +5,8 @@
  * netdev_rx_queue links the two through ->lease, and the core has the
  * function that ends a lease. Whether that function is exported to modules
  * is a separate question (queue_lease_syms.sym).
+ *
+ * First in: Linux 7.1 ("net: Add queue-create operation").
  */
 #include <linux/netdevice.h>
 #include <net/netdev_queues.h>

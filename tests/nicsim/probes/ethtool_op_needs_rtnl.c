@@ -3,6 +3,9 @@
  * ethtool runs a device's operations under its instance lock alone where
  * the device has one, unless the driver asks for RTNL too: a channel
  * count change needs it for the root qdisc.
+ *
+ * First in: Linux 7.2 ("net: ethtool: let ops-locked drivers run without
+ * rtnl_lock").
  */
 #include <linux/ethtool.h>
 

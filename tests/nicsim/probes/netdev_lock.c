@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Devices with queue management operations run them under the instance lock. */
+/*
+ * Devices with queue management operations run them under the instance
+ * lock.
+ *
+ * First in: Linux 6.15 (in <linux/netdevice.h> since 6.14).
+ */
 #include <linux/netdevice.h>
 #include <net/netdev_lock.h>
 

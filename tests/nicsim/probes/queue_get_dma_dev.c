@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A queue's DMA device comes from the driver (ndo_queue_get_dma_dev). */
+/*
+ * A queue's DMA device comes from the driver (ndo_queue_get_dma_dev).
+ *
+ * First in: Linux 6.18 ("queue_api: add support for fetching per queue
+ * DMA dev").
+ */
 #include <linux/netdevice.h>
 #include <net/netdev_queues.h>
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The kernel has rx queue management operations on net_device. */
+/*
+ * The kernel has rx queue management operations on net_device.
+ *
+ * First in: Linux 6.10 ("queue_api: define queue api").
+ */
 #include <linux/netdevice.h>
 #include <net/netdev_queues.h>
 

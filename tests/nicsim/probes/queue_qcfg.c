@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Queue memory allocation and start take the queue's configuration. */
+/*
+ * Queue memory allocation and start take the queue's configuration.
+ *
+ * First in: Linux 7.0 ("net: add bare bone queue configs").
+ */
 #include <linux/netdevice.h>
 #include <net/netdev_queues.h>
 
