@@ -576,6 +576,19 @@ static void attacher_init(struct attacher *at, const char *kind,
 		 "netkit2 genl family");
 }
 
+/* A netkit2 request @cmd on the primary's programs, about program @fd. */
+static struct nlmsghdr *genl_prog(const struct attacher *at, char *buf,
+				  uint8_t cmd, int fd)
+{
+	struct nlmsghdr *nlh = genl_start(buf, at->family, cmd,
+					  NETKIT2_GENL_VERSION);
+
+	mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, at->ifindex);
+	mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, NETKIT2_TARGET_PRIMARY);
+	mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
+	return nlh;
+}
+
 /* Append @fd to the programs (netkit: the primary's; veth: tcx ingress). */
 static void attach(struct attacher *at, int fd)
 {
@@ -585,11 +598,7 @@ static void attach(struct attacher *at, int fd)
 	int link;
 
 	if (at->netkit2) {
-		nlh = genl_start(buf, at->family, NETKIT2_CMD_ATTACH,
-				 NETKIT2_GENL_VERSION);
-		mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, at->ifindex);
-		mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, NETKIT2_TARGET_PRIMARY);
-		mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
+		nlh = genl_prog(at, buf, NETKIT2_CMD_ATTACH, fd);
 		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 attach");
 		return;
 	}
@@ -614,11 +623,7 @@ static void replace(struct attacher *at, int i, int old, int fd)
 	union bpf_attr attr;
 
 	if (at->netkit2) {
-		nlh = genl_start(buf, at->family, NETKIT2_CMD_ATTACH,
-				 NETKIT2_GENL_VERSION);
-		mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, at->ifindex);
-		mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, NETKIT2_TARGET_PRIMARY);
-		mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
+		nlh = genl_prog(at, buf, NETKIT2_CMD_ATTACH, fd);
 		mnl_attr_put_u32(nlh, NETKIT2_A_REPLACE_FD, old);
 		mnl_attr_put_u32(nlh, NETKIT2_A_FLAGS, NETKIT2_F_REPLACE);
 		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 replace");
@@ -638,11 +643,7 @@ static void detach(struct attacher *at, int i, int fd)
 	struct nlmsghdr *nlh;
 
 	if (at->netkit2) {
-		nlh = genl_start(buf, at->family, NETKIT2_CMD_DETACH,
-				 NETKIT2_GENL_VERSION);
-		mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, at->ifindex);
-		mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, NETKIT2_TARGET_PRIMARY);
-		mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
+		nlh = genl_prog(at, buf, NETKIT2_CMD_DETACH, fd);
 		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 detach");
 		return;
 	}
