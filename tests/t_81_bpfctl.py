@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..')
 SECTIONS = os.path.join(HERE, 'bpf', 'sections.o')
 EXAMPLE = os.path.join(ROOT, 'tools', 'lib', 'netkit2', 'netkit2-example')
+TEST_MSG = os.path.join(ROOT, 'tools', 'lib', 'netkit2', 'test-msg')
 SPEC = os.path.join(ROOT, 'Documentation', 'netlink', 'specs', 'netkit2.yaml')
 UAPI = os.path.join(ROOT, 'include', 'uapi')
 
@@ -178,6 +179,18 @@ def t_example(t):
             'the example ran its steps', p.stdout)
     t.eq(p.returncode, 0, 'example exit status ' + p.stderr.strip())
     t.eq(ids(a, 'primary'), [], 'nothing left attached')
+
+
+@test('bpfctl: libnetkit2 refuses a request larger than its buffer')
+def t_libnetkit2_overflow(t):
+    if not os.access(TEST_MSG, os.X_OK):
+        raise Fail('%s missing: run make tools' % TEST_MSG)
+    p = sh(TEST_MSG, timeout=60)
+    lines = p.stdout.splitlines()
+    t.eq([l for l in lines if l.startswith('not ok')], [], 'every check of the self test')
+    t.check(any('EMSGSIZE' in l for l in lines if l.startswith('ok ')),
+            'an overfull request is refused', p.stdout)
+    t.eq(p.returncode, 0, 'self test exit status ' + p.stderr.strip())
 
 
 @test('bpfctl: empty-list revision and detach errors as upstream netkit', ('module', 'netkit'))

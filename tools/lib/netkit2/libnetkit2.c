@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,7 @@ struct nk2_msg {
 		char		buf[NK2_REQ_SIZE];
 	};
 	struct nlmsghdr	*nlh;
+	bool		overflow;	/* an attribute did not fit */
 };
 
 static void nk2_msg_init(struct nk2_msg *m, __u16 type, __u8 cmd, __u8 version)
@@ -94,6 +96,7 @@ static void nk2_msg_init(struct nk2_msg *m, __u16 type, __u8 cmd, __u8 version)
 
 	memset(m->buf, 0, sizeof(m->buf));
 	m->nlh = (struct nlmsghdr *)m->buf;
+	m->overflow = false;
 	m->nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
 	m->nlh->nlmsg_type = type;
 	m->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
@@ -102,15 +105,27 @@ static void nk2_msg_init(struct nk2_msg *m, __u16 type, __u8 cmd, __u8 version)
 	g->version = version;
 }
 
+/*
+ * Append an attribute. One that does not fit in the buffer, or in an
+ * attribute's 16-bit length, is not written: the message is marked and
+ * nk2_talk() refuses it with -EMSGSIZE.
+ */
 static void nk2_put(struct nk2_msg *m, __u16 type, const void *data, size_t len)
 {
-	struct nlattr *a = (struct nlattr *)(m->buf + NLMSG_ALIGN(m->nlh->nlmsg_len));
+	size_t off = NLMSG_ALIGN(m->nlh->nlmsg_len);
+	struct nlattr *a;
 
+	if (m->overflow || len > UINT16_MAX - NLA_HDRLEN ||
+	    off + NLA_ALIGN(NLA_HDRLEN + len) > sizeof(m->buf)) {
+		m->overflow = true;
+		return;
+	}
+	a = (struct nlattr *)(m->buf + off);
 	a->nla_type = type;
 	a->nla_len = NLA_HDRLEN + len;
 	if (len)
 		memcpy((char *)a + NLA_HDRLEN, data, len);
-	m->nlh->nlmsg_len = NLMSG_ALIGN(m->nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
+	m->nlh->nlmsg_len = off + NLA_ALIGN(a->nla_len);
 }
 
 static void nk2_put_u32(struct nk2_msg *m, __u16 type, __u32 v)
@@ -177,6 +192,8 @@ static int nk2_talk(struct nk2_sock *sk, struct nk2_msg *m, nk2_cb cb,
 	int cb_err = 0;
 	ssize_t len;
 
+	if (m->overflow)
+		return -EMSGSIZE;
 	m->nlh->nlmsg_seq = ++sk->seq;
 	if (sendto(sk->fd, m->buf, m->nlh->nlmsg_len, 0, (struct sockaddr *)&sa,
 		   sizeof(sa)) < 0)
