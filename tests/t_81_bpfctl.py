@@ -82,6 +82,12 @@ def t_sections(t):
     t.check('not a netkit2 device' in p.stderr, 'and so does stderr', p.stderr)
     t.eq(ctl('attach %s sideways %s' % (a, OBJ)).returncode, 2, 'usage error exits 2')
     t.eq(ctl('frobnicate').returncode, 2, 'unknown command exits 2')
+    # numbers are whole words within their range; nothing reaches the kernel
+    for bad in ('detach %s primary id 12abc', 'detach %s primary id 4294967296',
+                'detach %s primary revision 18446744073709551616',
+                'detach %s primary after 0x', 'attach %s primary id:7x',
+                'replace %s primary 1 id:1 first', 'prog 1%.0s2z'):
+        t.eq(ctl(bad % a).returncode, 2, 'malformed number exits 2: ' + bad % a)
 
 
 @test('bpfctl: show one pair and all pairs, text and JSON', NEEDS)

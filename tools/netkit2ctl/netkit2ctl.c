@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -67,9 +68,60 @@ static const char *cmd_name(__u8 cmd)
 	return "unknown";
 }
 
-/* Print a JSON string (names and kernel messages: no control chars). */
-static void json_str(const char *s)
+/*
+ * A small JSON writer for -j: objects and arrays nest, the commas come by
+ * themselves, and each document at the top level ends its line.
+ */
+#define JSON_DEPTH	8
+
+static struct {
+	unsigned int depth;
+	bool after_key;
+	bool more[JSON_DEPTH];
+} jw;
+
+static void jw_value(void)
 {
+	if (jw.after_key)
+		jw.after_key = false;
+	else if (jw.more[jw.depth])
+		putchar(',');
+	jw.more[jw.depth] = true;
+}
+
+static void jw_open(char c)
+{
+	jw_value();
+	putchar(c);
+	if (jw.depth < JSON_DEPTH - 1)
+		jw.more[++jw.depth] = false;
+}
+
+static void jw_close(char c)
+{
+	putchar(c);
+	if (jw.depth)
+		jw.depth--;
+	if (!jw.depth) {
+		putchar('\n');
+		jw.more[0] = false;
+	}
+}
+
+/* Ends a document left open by a failure in the middle of it. */
+static void jw_reset(void)
+{
+	if (jw.depth)
+		putchar('\n');
+	jw.depth = 0;
+	jw.after_key = false;
+	jw.more[0] = false;
+}
+
+/* Names and kernel messages: control characters are left out. */
+static void jw_str(const char *s)
+{
+	jw_value();
 	putchar('"');
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
@@ -78,6 +130,33 @@ static void json_str(const char *s)
 			putchar(*s);
 	}
 	putchar('"');
+}
+
+static void jw_key(const char *key)
+{
+	jw_str(key);
+	putchar(':');
+	jw.after_key = true;
+}
+
+static void jw_kstr(const char *key, const char *s)
+{
+	jw_key(key);
+	jw_str(s);
+}
+
+static void jw_kint(const char *key, long long v)
+{
+	jw_key(key);
+	jw_value();
+	printf("%lld", v);
+}
+
+static void jw_kuint(const char *key, unsigned long long v)
+{
+	jw_key(key);
+	jw_value();
+	printf("%llu", v);
 }
 
 /*
@@ -92,15 +171,52 @@ static int fail(const char *what, int err)
 	fprintf(stderr, "netkit2ctl: %s: %s%s%s\n", what, strerror(-err),
 		*msg ? ": " : "", msg);
 	if (json) {
-		printf("{\"error\":");
-		json_str(strerror(-err));
-		printf(",\"errno\":%d,\"errname\":", -err);
-		json_str(name ? name : "");
-		printf(",\"message\":");
-		json_str(msg);
-		printf("}\n");
+		jw_reset();
+		jw_open('{');
+		jw_kstr("error", strerror(-err));
+		jw_kint("errno", -err);
+		jw_kstr("errname", name ? name : "");
+		jw_kstr("message", msg);
+		jw_close('}');
 	}
 	return EXIT_FAIL;
+}
+
+/*
+ * Numbers on the command line: decimal, hex (0x) or octal (0), the whole
+ * word and within @max, or a usage error.
+ */
+static bool is_num(const char *s)
+{
+	return s && *s >= '0' && *s <= '9';
+}
+
+static int parse_num(const char *s, unsigned long long max,
+		     unsigned long long *v)
+{
+	char *end;
+
+	if (!is_num(s))
+		goto err_bad;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || *end || *v > max)
+		goto err_bad;
+	return 0;
+
+err_bad:
+	fprintf(stderr, "netkit2ctl: %s: not a number up to %llu\n", s, max);
+	return -EINVAL;
+}
+
+static int parse_u32(const char *s, __u32 *v)
+{
+	unsigned long long n;
+	int err;
+
+	err = parse_num(s, UINT32_MAX, &n);
+	*v = (__u32)n;
+	return err;
 }
 
 struct target {
@@ -108,16 +224,20 @@ struct target {
 	__u32	side;
 };
 
+/* A device by name, else by ifindex. */
 static int parse_dev(const char *s, int *ifindex)
 {
+	unsigned long long n;
 	char *end;
 
 	*ifindex = (int)if_nametoindex(s);
 	if (*ifindex)
 		return 0;
-	*ifindex = (int)strtol(s, &end, 0);
-	if (*end || *ifindex <= 0)
+	errno = 0;
+	n = is_num(s) ? strtoull(s, &end, 0) : 0;
+	if (!n || errno || *end || n > INT_MAX)
 		return fail(s, -ENODEV);
+	*ifindex = (int)n;
 	return 0;
 }
 
@@ -132,22 +252,14 @@ static int parse_target(char **argv, struct target *t)
 	return parse_dev(argv[0], &t->ifindex);
 }
 
-static bool is_num(const char *s)
-{
-	return s && *s >= '0' && *s <= '9';
-}
-
-static __u32 num(const char *s)
-{
-	return (__u32)strtoul(s, NULL, 0);
-}
-
 /*
  * Position and revision words shared by the commands. Returns the number
- * of arguments used, 0 if @argv is none of them.
+ * of arguments used, 0 if @argv is none of them, -EINVAL for a bad number.
  */
 static int parse_pos(char **argv, __u32 *flags, __u32 *rel_id, __u64 *rev)
 {
+	unsigned long long n;
+
 	if (!strcmp(argv[0], "first")) {
 		*flags |= NETKIT2_F_BEFORE;
 		return 1;
@@ -158,14 +270,14 @@ static int parse_pos(char **argv, __u32 *flags, __u32 *rel_id, __u64 *rev)
 	}
 	if (!strcmp(argv[0], "before") || !strcmp(argv[0], "after")) {
 		*flags |= argv[0][0] == 'b' ? NETKIT2_F_BEFORE : NETKIT2_F_AFTER;
-		if (is_num(argv[1])) {
-			*rel_id = num(argv[1]);
-			return 2;
-		}
-		return 1;
+		if (!is_num(argv[1]))
+			return 1;
+		return parse_u32(argv[1], rel_id) ?: 2;
 	}
-	if (!strcmp(argv[0], "revision") && is_num(argv[1])) {
-		*rev = strtoull(argv[1], NULL, 0);
+	if (!strcmp(argv[0], "revision") && argv[1]) {
+		if (parse_num(argv[1], UINT64_MAX, &n))
+			return -EINVAL;
+		*rev = n;
 		return 2;
 	}
 	return 0;
@@ -235,29 +347,6 @@ static int load(const char *path, const char *want, __u32 side,
 	return bpf_program__fd(prog);
 }
 
-/* A program to attach: id:ID or OBJ [PROG]; returns an fd. */
-static int get_prog(char **argv, int argc, int *used, __u32 side,
-		    struct bpf_object **obj)
-{
-	const char *want = NULL;
-	int fd;
-
-	*used = 1;
-	if (!strncmp(argv[0], "id:", 3)) {
-		fd = bpf_prog_get_fd_by_id(num(argv[0] + 3));
-		return fd < 0 ? -errno : fd;
-	}
-	if (argc > 1 && !is_keyword(argv[1])) {
-		want = argv[1];
-		*used = 2;
-	}
-	fd = load(argv[0], want, side, obj);
-	if (fd == -ENOENT)
-		fprintf(stderr, "netkit2ctl: no program %s in %s\n",
-			want ? want : "", argv[0]);
-	return fd;
-}
-
 static __u32 fd_id(int fd)
 {
 	struct bpf_prog_info info = {};
@@ -266,12 +355,67 @@ static __u32 fd_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
-static int do_attach(const struct target *t, int fd,
-		     struct netkit2_attach_opts *opts, bool hold,
-		     struct bpf_object *obj)
+/*
+ * attach and replace: DEV SIDE ... has been parsed into @t, and @opts
+ * preset by the command; @argv starts at the program, id:ID or OBJ [PROG].
+ * replace takes only a revision after it.
+ */
+static int attach_prog(const struct target *t, int argc, char **argv,
+		       struct netkit2_attach_opts *opts, bool is_replace)
 {
-	__u32 id = fd_id(fd);
-	int err;
+	struct bpf_object *obj = NULL;
+	int i, n, fd, err, nprog = 1;
+	__u32 flags = opts->flags;
+	bool hold = false, by_id;
+	__u32 id = 0;
+
+	if (argc < 1)
+		return usage();
+	by_id = !strncmp(argv[0], "id:", 3);
+	if (by_id && parse_u32(argv[0] + 3, &id))
+		return usage();
+	if (argc > 1 && !is_keyword(argv[1]) && !by_id)
+		nprog = 2;
+	/* Arguments first: nothing is loaded for a command line in error. */
+	for (i = nprog; i < argc; i += n) {
+		n = parse_pos(&argv[i], &flags, &opts->relative_id,
+			      &opts->expected_revision);
+		if (n < 0)
+			return usage();
+		if (n) {
+			if (is_replace && strcmp(argv[i], "revision"))
+				return usage();
+			continue;
+		}
+		n = 1;
+		if (is_replace) {
+			return usage();
+		} else if (!strcmp(argv[i], "replace") && argv[i + 1]) {
+			if (parse_u32(argv[i + 1], &opts->replace_id))
+				return usage();
+			flags |= NETKIT2_F_REPLACE;
+			n = 2;
+		} else if (!strcmp(argv[i], "owned")) {
+			opts->owned = true;
+		} else if (!strcmp(argv[i], "hold")) {
+			hold = true;
+		} else {
+			return usage();
+		}
+	}
+	opts->flags = flags;
+	if (by_id) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			fd = -errno;
+	} else {
+		fd = load(argv[0], nprog > 1 ? argv[1] : NULL, t->side, &obj);
+		if (fd == -ENOENT)
+			fprintf(stderr, "netkit2ctl: no program %s in %s\n",
+				nprog > 1 ? argv[1] : "", argv[0]);
+	}
+	if (fd < 0)
+		return fail(argv[0], fd);
 
 	err = netkit2_prog_attach(t->ifindex, t->side, fd, opts);
 	if (err) {
@@ -279,13 +423,15 @@ static int do_attach(const struct target *t, int fd,
 		return fail("attach", err);
 	}
 	if (json) {
-		printf("{\"ifindex\":%d,\"target\":\"%s\",\"id\":%u",
-		       t->ifindex, side_name(t->side), id);
+		jw_open('{');
+		jw_kint("ifindex", t->ifindex);
+		jw_kstr("target", side_name(t->side));
+		jw_kuint("id", fd_id(fd));
 		if (opts->replace_id)
-			printf(",\"replaced\":%u", opts->replace_id);
-		printf("}\n");
+			jw_kuint("replaced", opts->replace_id);
+		jw_close('}');
 	} else {
-		printf("%u\n", id);
+		printf("%u\n", fd_id(fd));
 	}
 	fflush(stdout);
 	if (opts->owned && hold) {
@@ -300,72 +446,33 @@ static int do_attach(const struct target *t, int fd,
 static int cmd_attach(int argc, char **argv)
 {
 	struct netkit2_attach_opts opts = NETKIT2_OPTS(netkit2_attach_opts);
-	struct bpf_object *obj = NULL;
-	bool hold = false;
 	struct target t;
-	int i, n, err, fd;
+	int err;
 
 	if (argc < 3)
 		return usage();
 	err = parse_target(argv, &t);
 	if (err)
 		return err;
-	/* Arguments first: nothing is loaded for a command line in error. */
-	i = 3;
-	if (argc > 3 && !is_keyword(argv[3]) && strncmp(argv[2], "id:", 3))
-		i = 4;
-	for (; i < argc; i += n) {
-		n = parse_pos(&argv[i], &opts.flags, &opts.relative_id,
-			      &opts.expected_revision);
-		if (n)
-			continue;
-		n = 1;
-		if (!strcmp(argv[i], "replace") && is_num(argv[i + 1])) {
-			opts.flags |= NETKIT2_F_REPLACE;
-			opts.replace_id = num(argv[i + 1]);
-			n = 2;
-		} else if (!strcmp(argv[i], "owned")) {
-			opts.owned = true;
-		} else if (!strcmp(argv[i], "hold")) {
-			hold = true;
-		} else {
-			return usage();
-		}
-	}
-	fd = get_prog(&argv[2], argc - 2, &n, t.side, &obj);
-	if (fd < 0)
-		return fail(argv[2], fd);
-	return do_attach(&t, fd, &opts, hold, obj);
+	return attach_prog(&t, argc - 2, argv + 2, &opts, false);
 }
 
+/* replace DEV SIDE ID ...: attach with the replace flag preset. */
 static int cmd_replace(int argc, char **argv)
 {
 	struct netkit2_attach_opts opts = NETKIT2_OPTS(netkit2_attach_opts);
-	struct bpf_object *obj = NULL;
 	struct target t;
-	int i, n, err, fd;
-	__u32 ignore = 0;
+	int err;
 
 	if (argc < 4 || !is_num(argv[2]))
 		return usage();
 	err = parse_target(argv, &t);
 	if (err)
 		return err;
+	if (parse_u32(argv[2], &opts.replace_id))
+		return usage();
 	opts.flags = NETKIT2_F_REPLACE;
-	opts.replace_id = num(argv[2]);
-	i = 4;
-	if (argc > 4 && !is_keyword(argv[4]) && strncmp(argv[3], "id:", 3))
-		i = 5;
-	for (; i < argc; i += n) {
-		n = parse_pos(&argv[i], &ignore, &ignore,
-			      &opts.expected_revision);
-		if (!n || ignore)
-			return usage();
-	}
-	fd = get_prog(&argv[3], argc - 3, &n, t.side, &obj);
-	if (fd < 0)
-		return fail(argv[3], fd);
-	return do_attach(&t, fd, &opts, false, obj);
+	return attach_prog(&t, argc - 3, argv + 3, &opts, true);
 }
 
 static int cmd_detach(int argc, char **argv)
@@ -382,33 +489,44 @@ static int cmd_detach(int argc, char **argv)
 	for (i = 2; i < argc; i += n) {
 		n = parse_pos(&argv[i], &opts.flags, &opts.relative_id,
 			      &opts.expected_revision);
+		if (n < 0)
+			return usage();
 		if (n)
 			continue;
-		if (strcmp(argv[i], "id") || !is_num(argv[i + 1]))
+		if (strcmp(argv[i], "id") || !argv[i + 1] ||
+		    parse_u32(argv[i + 1], &opts.prog_id))
 			return usage();
-		opts.prog_id = num(argv[i + 1]);
 		n = 2;
 	}
 	err = netkit2_prog_detach(t.ifindex, t.side, -1, &opts);
 	if (err)
 		return fail("detach", err);
-	if (json)
-		printf("{\"ifindex\":%d,\"target\":\"%s\"}\n", t.ifindex,
-		       side_name(t.side));
+	if (json) {
+		jw_open('{');
+		jw_kint("ifindex", t.ifindex);
+		jw_kstr("target", side_name(t.side));
+		jw_close('}');
+	}
 	return 0;
 }
 
+/* A side's list; with -j its members of the object that is open. */
 static void print_progs(const __u32 *ids, const __u32 *owners, __u32 n,
 			__u64 revision, const char *indent)
 {
 	__u32 i;
 
 	if (json) {
-		printf("\"revision\":%" PRIu64 ",\"progs\":[", (uint64_t)revision);
-		for (i = 0; i < n; i++)
-			printf("%s{\"id\":%u,\"owner\":%u}", i ? "," : "",
-			       ids[i], owners[i]);
-		printf("]");
+		jw_kuint("revision", revision);
+		jw_key("progs");
+		jw_open('[');
+		for (i = 0; i < n; i++) {
+			jw_open('{');
+			jw_kuint("id", ids[i]);
+			jw_kuint("owner", owners[i]);
+			jw_close('}');
+		}
+		jw_close(']');
 		return;
 	}
 	printf("%srevision %" PRIu64 "\n", indent, (uint64_t)revision);
@@ -443,21 +561,23 @@ static int cmd_query(int argc, char **argv)
 	err = query(&t, ids, owners, &q);
 	if (err)
 		return fail("query", err);
-	if (json)
-		printf("{\"ifindex\":%d,\"target\":\"%s\",", t.ifindex,
-		       side_name(t.side));
+	if (json) {
+		jw_open('{');
+		jw_kint("ifindex", t.ifindex);
+		jw_kstr("target", side_name(t.side));
+	}
 	print_progs(ids, owners, q.count, q.revision, "");
 	if (json)
-		printf("}\n");
+		jw_close('}');
 	return 0;
 }
 
 /*
  * Both sides of one pair. Returns 0, -1 if @ifindex is no primary of a
  * pair (with @quiet, nothing is printed then), or the exit status. With
- * -j, the first pair printed opens the JSON array (*@opened).
+ * -j, the first pair printed opens the JSON array.
  */
-static int show_dev(int ifindex, const char *name, bool quiet, bool *opened)
+static int show_dev(int ifindex, const char *name, bool quiet)
 {
 	__u32 ids[2][NETKIT2_PROGS_MAX], owners[2][NETKIT2_PROGS_MAX];
 	struct netkit2_query_opts q[2];
@@ -474,26 +594,29 @@ static int show_dev(int ifindex, const char *name, bool quiet, bool *opened)
 			return fail(name, err);
 	}
 	if (json) {
-		printf("%s{\"ifname\":", *opened ? "," : "[");
-		*opened = true;
-		json_str(name);
-		printf(",\"ifindex\":%d", ifindex);
+		if (!jw.depth)
+			jw_open('[');
+		jw_open('{');
+		jw_kstr("ifname", name);
+		jw_kint("ifindex", ifindex);
 	} else {
 		printf("%s (ifindex %d)\n", name, ifindex);
 	}
 	for (t.side = NETKIT2_TARGET_PRIMARY; t.side <= NETKIT2_TARGET_PEER;
 	     t.side++) {
-		if (json)
-			printf(",\"%s\":{", side_name(t.side));
-		else
+		if (json) {
+			jw_key(side_name(t.side));
+			jw_open('{');
+		} else {
 			printf("  %s\n", side_name(t.side));
+		}
 		print_progs(ids[t.side], owners[t.side], q[t.side].count,
 			    q[t.side].revision, "    ");
 		if (json)
-			printf("}");
+			jw_close('}');
 	}
 	if (json)
-		printf("}");
+		jw_close('}');
 	return 0;
 }
 
@@ -501,7 +624,6 @@ static int cmd_show(int argc, char **argv)
 {
 	struct if_nameindex *all, *i;
 	char name[IF_NAMESIZE];
-	bool opened = false;
 	int ifindex, err = 0;
 
 	if (argc > 1)
@@ -512,30 +634,35 @@ static int cmd_show(int argc, char **argv)
 			return err;
 		if (!if_indextoname((unsigned int)ifindex, name))
 			snprintf(name, sizeof(name), "%d", ifindex);
-		err = show_dev(ifindex, name, false, &opened);
+	}
+	if (argc == 1) {
+		err = show_dev(ifindex, name, false);
 	} else {
 		all = if_nameindex();
 		if (!all)
 			return fail("list devices", -errno);
 		for (i = all; i->if_index && err <= 0; i++)
-			err = show_dev((int)i->if_index, i->if_name, true,
-				       &opened);
+			err = show_dev((int)i->if_index, i->if_name, true);
 		if_freenameindex(all);
 		if (err < 0)
 			err = 0;
 	}
-	if (json && !err)
-		printf("%s]\n", opened ? "" : "[");
+	if (json && !err) {
+		if (!jw.depth)
+			jw_open('[');
+		jw_close(']');
+	}
 	return err;
 }
 
 /* Print every change notification, one line each, until killed. */
-static int cmd_monitor(int argc)
+static int cmd_monitor(int argc, char **argv)
 {
 	struct netkit2_monitor *mon;
 	struct netkit2_event ev;
 	int err;
 
+	(void)argv;
 	if (argc)
 		return usage();
 	mon = netkit2_monitor_open();
@@ -549,16 +676,18 @@ static int cmd_monitor(int argc)
 		}
 		if (err < 0)
 			break;
-		if (json)
-			printf("{\"event\":\"%s\",\"ifindex\":%u,\"target\":\"%s\",",
-			       cmd_name(ev.cmd), ev.ifindex,
-			       side_name(ev.target));
-		else
+		if (json) {
+			jw_open('{');
+			jw_kstr("event", cmd_name(ev.cmd));
+			jw_kuint("ifindex", ev.ifindex);
+			jw_kstr("target", side_name(ev.target));
+		} else {
 			printf("%s ifindex %u %s\n", cmd_name(ev.cmd),
 			       ev.ifindex, side_name(ev.target));
+		}
 		print_progs(ev.prog_ids, ev.owners, ev.count, ev.revision, "  ");
 		if (json)
-			printf("}\n");
+			jw_close('}');
 		fflush(stdout);
 	}
 	netkit2_monitor_close(mon);
@@ -567,22 +696,39 @@ static int cmd_monitor(int argc)
 
 static int cmd_prog(int argc, char **argv)
 {
+	__u32 id;
 	int fd;
 
-	if (argc != 1 || !is_num(argv[0]))
+	if (argc != 1 || parse_u32(argv[0], &id))
 		return usage();
-	fd = bpf_prog_get_fd_by_id(num(argv[0]));
+	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
 		return fail(argv[0], -errno);
 	close(fd);
-	if (json)
-		printf("{\"id\":%u}\n", num(argv[0]));
+	if (json) {
+		jw_open('{');
+		jw_kuint("id", id);
+		jw_close('}');
+	}
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} netkit2ctl_cmds[] = {
+	{ "attach",	cmd_attach },
+	{ "replace",	cmd_replace },
+	{ "detach",	cmd_detach },
+	{ "show",	cmd_show },
+	{ "query",	cmd_query },
+	{ "monitor",	cmd_monitor },
+	{ "prog",	cmd_prog },
+};
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
+	unsigned int i;
 
 	argv++;
 	argc--;
@@ -593,22 +739,8 @@ int main(int argc, char **argv)
 	}
 	if (!argc)
 		return usage();
-	cmd = argv[0];
-	argv++;
-	argc--;
-	if (!strcmp(cmd, "attach"))
-		return cmd_attach(argc, argv);
-	if (!strcmp(cmd, "replace"))
-		return cmd_replace(argc, argv);
-	if (!strcmp(cmd, "detach"))
-		return cmd_detach(argc, argv);
-	if (!strcmp(cmd, "show"))
-		return cmd_show(argc, argv);
-	if (!strcmp(cmd, "query"))
-		return cmd_query(argc, argv);
-	if (!strcmp(cmd, "monitor"))
-		return cmd_monitor(argc);
-	if (!strcmp(cmd, "prog"))
-		return cmd_prog(argc, argv);
+	for (i = 0; i < ARRAY_SIZE(netkit2ctl_cmds); i++)
+		if (!strcmp(argv[0], netkit2ctl_cmds[i].name))
+			return netkit2ctl_cmds[i].run(argc - 1, argv + 1);
 	return usage();
 }
