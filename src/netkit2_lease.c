@@ -35,6 +35,66 @@
 
 #ifdef NETKIT2_HAVE_QUEUE_LEASE
 
+/*
+ * What guards the queue state of a device taking part in a lease: its
+ * instance lock where the kernel has one; RTNL before, which every
+ * caller here already holds (netdevice notifiers, ndo_bpf).
+ */
+#ifdef NETKIT2_HAVE_NET_NETDEV_LOCK_H
+static inline void netkit2_queue_lock(struct net_device *dev)
+{
+	netdev_lock(dev);
+}
+
+static inline void netkit2_queue_unlock(struct net_device *dev)
+{
+	netdev_unlock(dev);
+}
+
+static inline void netkit2_queue_lock_ops(struct net_device *dev)
+{
+	netdev_lock_ops(dev);
+}
+
+static inline void netkit2_queue_unlock_ops(struct net_device *dev)
+{
+	netdev_unlock_ops(dev);
+}
+#else
+static inline void netkit2_queue_lock(struct net_device *dev)
+{
+	ASSERT_RTNL();
+}
+
+static inline void netkit2_queue_unlock(struct net_device *dev)
+{
+}
+
+static inline void netkit2_queue_lock_ops(struct net_device *dev)
+{
+	ASSERT_RTNL();
+}
+
+static inline void netkit2_queue_unlock_ops(struct net_device *dev)
+{
+}
+#endif
+
+/* The XDP features AF_XDP needs of a device (zero-copy included). */
+#ifdef NETKIT2_HAVE_XDP_ACT_XSK
+#define NETKIT2_XDP_ACT_XSK	NETDEV_XDP_ACT_XSK
+#else
+#define NETKIT2_XDP_ACT_XSK	(NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT | \
+				 NETDEV_XDP_ACT_XSK_ZEROCOPY)
+#endif
+
+/* Symbol namespaces: a bare identifier before 6.13, a string since. */
+#ifdef NETKIT2_HAVE_MODULE_NS_IDENT
+#define NETKIT2_IMPORT_NETDEV_INTERNAL()	MODULE_IMPORT_NS(NETDEV_INTERNAL)
+#else
+#define NETKIT2_IMPORT_NETDEV_INTERNAL()	MODULE_IMPORT_NS("NETDEV_INTERNAL")
+#endif
+
 NETKIT2_IMPORT_NETDEV_INTERNAL();
 
 static int netkit2_queue_create(struct net_device *dev,
