@@ -131,69 +131,81 @@ static void netkit2_link_peers(struct net_device *dev, struct net_device *peer)
 		rcu_assign_pointer(netkit2_priv(peer)->peer, dev);
 }
 
-static int netkit2_create(struct net_device *dev,
-			  const struct netkit2_peer_req *req, struct nlattr **tb,
-			  struct nlattr **data, struct netlink_ext_ack *extack)
+/*
+ * What a newlink request asks of the device and of its peer, defaults
+ * filled in, checked against each other before anything is created.
+ */
+struct netkit2_config {
+	enum netkit2_mode	mode;
+	enum netkit2_pairing	pairing;
+	enum netkit2_action	policy;
+	enum netkit2_action	policy_peer;
+	enum netkit2_scrub	scrub;
+	enum netkit2_scrub	scrub_peer;
+	u16			headroom;
+	u16			tailroom;
+};
+
+static int netkit2_config_parse(struct netkit2_config *cfg,
+				const struct netkit2_peer_req *req,
+				struct nlattr **tb, struct nlattr **data,
+				struct netlink_ext_ack *extack)
 {
-	enum netkit2_scrub scrub_peer = NETKIT2_SCRUB_DEFAULT;
-	enum netkit2_pairing pairing = NETKIT2_DEVICE_PAIR;
-	enum netkit2_action policy_peer = NETKIT2_PASS;
-	enum netkit2_scrub scrub = NETKIT2_SCRUB_DEFAULT;
-	enum netkit2_action policy = NETKIT2_PASS;
-	unsigned char name_assign_type;
-	enum netkit2_mode mode = NETKIT2_L3;
-	struct net_device *peer = NULL;
-	u16 headroom = 0, tailroom = 0;
 	bool peer_attrs = false;
-	char ifname[IFNAMSIZ];
 	int err;
 
-	ASSERT_RTNL();
+	*cfg = (struct netkit2_config) {
+		.mode		= NETKIT2_L3,
+		.pairing	= NETKIT2_DEVICE_PAIR,
+		.policy		= NETKIT2_PASS,
+		.policy_peer	= NETKIT2_PASS,
+		.scrub		= NETKIT2_SCRUB_DEFAULT,
+		.scrub_peer	= NETKIT2_SCRUB_DEFAULT,
+	};
 	if (data) {
 		if (data[IFLA_NETKIT2_MODE])
-			mode = nla_get_u32(data[IFLA_NETKIT2_MODE]);
+			cfg->mode = nla_get_u32(data[IFLA_NETKIT2_MODE]);
 		if (data[IFLA_NETKIT2_SCRUB])
-			scrub = nla_get_u32(data[IFLA_NETKIT2_SCRUB]);
+			cfg->scrub = nla_get_u32(data[IFLA_NETKIT2_SCRUB]);
 		if (data[IFLA_NETKIT2_PEER_SCRUB])
-			scrub_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_SCRUB]);
+			cfg->scrub_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_SCRUB]);
 		if (data[IFLA_NETKIT2_POLICY]) {
 			err = netkit2_check_policy(data[IFLA_NETKIT2_POLICY],
 						   extack);
 			if (err)
 				return err;
-			policy = nla_get_u32(data[IFLA_NETKIT2_POLICY]);
+			cfg->policy = nla_get_u32(data[IFLA_NETKIT2_POLICY]);
 		}
 		if (data[IFLA_NETKIT2_PEER_POLICY]) {
 			err = netkit2_check_policy(data[IFLA_NETKIT2_PEER_POLICY],
 						   extack);
 			if (err)
 				return err;
-			policy_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_POLICY]);
+			cfg->policy_peer = nla_get_u32(data[IFLA_NETKIT2_PEER_POLICY]);
 		}
 		if (data[IFLA_NETKIT2_HEADROOM])
-			headroom = nla_get_u16(data[IFLA_NETKIT2_HEADROOM]);
+			cfg->headroom = nla_get_u16(data[IFLA_NETKIT2_HEADROOM]);
 		if (data[IFLA_NETKIT2_TAILROOM])
-			tailroom = nla_get_u16(data[IFLA_NETKIT2_TAILROOM]);
+			cfg->tailroom = nla_get_u16(data[IFLA_NETKIT2_TAILROOM]);
 		if (data[IFLA_NETKIT2_PAIRING])
-			pairing = nla_get_u32(data[IFLA_NETKIT2_PAIRING]);
+			cfg->pairing = nla_get_u32(data[IFLA_NETKIT2_PAIRING]);
 		peer_attrs = data[IFLA_NETKIT2_PEER_INFO] ||
 			     data[IFLA_NETKIT2_PEER_POLICY] ||
 			     data[IFLA_NETKIT2_PEER_SCRUB];
 	}
 
-	if (mode != NETKIT2_L2 && (tb[IFLA_ADDRESS] || req->tb[IFLA_ADDRESS])) {
+	if (cfg->mode != NETKIT2_L2 &&
+	    (tb[IFLA_ADDRESS] || req->tb[IFLA_ADDRESS])) {
 		NL_SET_ERR_MSG(extack,
 			       "netkit link address can only be set in L2 mode");
-		err = -EOPNOTSUPP;
-		return err;
+		return -EOPNOTSUPP;
 	}
-	if (pairing == NETKIT2_DEVICE_SINGLE &&
+	if (cfg->pairing == NETKIT2_DEVICE_SINGLE &&
 	    (peer_attrs || (data && data[IFLA_NETKIT2_SCRUB]) ||
-	     policy != NETKIT2_PASS)) {
+	     cfg->policy != NETKIT2_PASS)) {
 		NL_SET_ERR_MSG(extack,
 			       "netkit single device mode takes no peer, scrub or non-forward policy");
-		err = -EOPNOTSUPP;
-		return err;
+		return -EOPNOTSUPP;
 	}
 
 	/*
@@ -202,53 +214,91 @@ static int netkit2_create(struct net_device *dev,
 	 * core cannot honour (see NETKIT2_HEADROOM_MAX). Any u16 tailroom
 	 * can be honoured.
 	 */
-	if (headroom > NETKIT2_HEADROOM_MAX) {
+	if (cfg->headroom > NETKIT2_HEADROOM_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_NETKIT2_HEADROOM],
 				    "netkit2 headroom beyond what the core's 16-bit header offsets can address");
 		return -ERANGE;
 	}
+	return 0;
+}
 
-	if (pairing == NETKIT2_DEVICE_PAIR) {
-		if (req->ifm && req->tb[IFLA_IFNAME]) {
-			nla_strscpy(ifname, req->tb[IFLA_IFNAME], IFNAMSIZ);
-			name_assign_type = NET_NAME_USER;
-		} else {
-			strscpy(ifname, NETKIT2_IFNAME_PATTERN, IFNAMSIZ);
-			name_assign_type = NET_NAME_ENUM;
-		}
+/* The peer of a pair, created and registered in the peer's namespace. */
+static struct net_device *
+netkit2_create_peer(struct net_device *dev, const struct netkit2_config *cfg,
+		    const struct netkit2_peer_req *req,
+		    struct netlink_ext_ack *extack)
+{
+	unsigned char name_assign_type;
+	struct net_device *peer;
+	char ifname[IFNAMSIZ];
+	int err;
 
-		peer = rtnl_create_link(req->net, ifname, name_assign_type,
-					&netkit2_link_ops, req->tb, extack);
-		if (IS_ERR(peer)) {
-			err = PTR_ERR(peer);
-			return err;
-		}
-
-		netif_inherit_tso_max(peer, dev);
-		if (mode == NETKIT2_L2 && !(req->ifm && req->tb[IFLA_ADDRESS]))
-			eth_hw_addr_random(peer);
-		if (req->ifm && dev->ifindex)
-			peer->ifindex = req->ifm->ifi_index;
-		netkit2_init_priv(peer, false, mode, pairing, policy_peer,
-				  scrub_peer, headroom, tailroom);
-
-		err = register_netdevice(peer);
-		if (err < 0)
-			goto err_free_peer;
-		netif_carrier_off(peer);
-		err = rtnl_configure_link(peer, NULL, 0, NULL);
-		if (err < 0)
-			goto err_unregister_peer;
+	if (req->ifm && req->tb[IFLA_IFNAME]) {
+		nla_strscpy(ifname, req->tb[IFLA_IFNAME], IFNAMSIZ);
+		name_assign_type = NET_NAME_USER;
+	} else {
+		strscpy(ifname, NETKIT2_IFNAME_PATTERN, IFNAMSIZ);
+		name_assign_type = NET_NAME_ENUM;
 	}
 
-	if (mode == NETKIT2_L2 && !tb[IFLA_ADDRESS])
+	peer = rtnl_create_link(req->net, ifname, name_assign_type,
+				&netkit2_link_ops, req->tb, extack);
+	if (IS_ERR(peer))
+		return peer;
+
+	netif_inherit_tso_max(peer, dev);
+	if (cfg->mode == NETKIT2_L2 && !(req->ifm && req->tb[IFLA_ADDRESS]))
+		eth_hw_addr_random(peer);
+	if (req->ifm && dev->ifindex)
+		peer->ifindex = req->ifm->ifi_index;
+	netkit2_init_priv(peer, false, cfg->mode, cfg->pairing,
+			  cfg->policy_peer, cfg->scrub_peer, cfg->headroom,
+			  cfg->tailroom);
+
+	err = register_netdevice(peer);
+	if (err < 0)
+		goto err_free_peer;
+	netif_carrier_off(peer);
+	err = rtnl_configure_link(peer, NULL, 0, NULL);
+	if (err < 0)
+		goto err_unregister_peer;
+	return peer;
+
+err_unregister_peer:
+	unregister_netdevice(peer);
+	return ERR_PTR(err);
+err_free_peer:
+	free_netdev(peer);
+	return ERR_PTR(err);
+}
+
+static int netkit2_create(struct net_device *dev,
+			  const struct netkit2_peer_req *req, struct nlattr **tb,
+			  struct nlattr **data, struct netlink_ext_ack *extack)
+{
+	struct net_device *peer = NULL;
+	struct netkit2_config cfg;
+	int err;
+
+	ASSERT_RTNL();
+	err = netkit2_config_parse(&cfg, req, tb, data, extack);
+	if (err)
+		return err;
+
+	if (cfg.pairing == NETKIT2_DEVICE_PAIR) {
+		peer = netkit2_create_peer(dev, &cfg, req, extack);
+		if (IS_ERR(peer))
+			return PTR_ERR(peer);
+	}
+
+	if (cfg.mode == NETKIT2_L2 && !tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
 	if (tb[IFLA_IFNAME])
 		nla_strscpy(dev->name, tb[IFLA_IFNAME], IFNAMSIZ);
 	else
 		strscpy(dev->name, NETKIT2_IFNAME_PATTERN, IFNAMSIZ);
-	netkit2_init_priv(dev, true, mode, pairing, policy, scrub, headroom,
-			  tailroom);
+	netkit2_init_priv(dev, true, cfg.mode, cfg.pairing, cfg.policy,
+			  cfg.scrub, cfg.headroom, cfg.tailroom);
 
 	err = register_netdevice(dev);
 	if (err < 0)
@@ -261,9 +311,6 @@ static int netkit2_create(struct net_device *dev,
 err_unregister_peer:
 	if (peer)
 		unregister_netdevice(peer);
-	return err;
-err_free_peer:
-	free_netdev(peer);
 	return err;
 }
 
