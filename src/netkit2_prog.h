@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * netkit2: the programs attached to one device of a pair.
+ *
+ * Naming: netkit2_progs_*() take one program array (struct netkit2_progs),
+ * published or being built; netkit2_prog_*() act on a device's programs
+ * as a whole (attach, detach, release) or on the engine of the module.
  */
 #ifndef _NETKIT2_PROG_H
 #define _NETKIT2_PROG_H
