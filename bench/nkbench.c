@@ -19,7 +19,8 @@
  *
  * Programs go to upstream netkit through bpf_link_create() with
  * BPF_NETKIT_PRIMARY (raw bpf(): the distro libbpf may predate the netkit
- * attach API), to netkit2 through its generic netlink family, and for veth
+ * attach API), to netkit2 through its generic netlink family with
+ * libnetkit2 (tools/lib/netkit2, linked in statically), and for veth
  * to tcx ingress of the receiving device (BPF_TCX_INGRESS), where a
  * veth-based datapath runs them. tcx and netkit share the verdict values.
  */
@@ -42,12 +43,13 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/bpf.h>
-#include <linux/genetlink.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include <linux/netkit2.h>
+
+#include "netkit2.h"
 
 /* enum bpf_attach_type of kernels with netkit (6.7+). */
 #define NKB_BPF_TCX_INGRESS	46
@@ -520,42 +522,13 @@ struct attacher {
 	bool netkit2;
 	int attach_type;
 	int ifindex;
-	struct mnl_socket *nl;
-	uint16_t family;
 	int link[NKB_PROGS_MAX];
 	int nlinks;
 };
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			*(uint16_t *)data = mnl_attr_get_u16(a);
-	return MNL_CB_OK;
-}
-
-static struct nlmsghdr *genl_start(char *buf, uint16_t type, uint8_t cmd,
-				   uint8_t version)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
 static void attacher_init(struct attacher *at, const char *kind,
 			  const char *dev)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
 	memset(at, 0, sizeof(*at));
 	at->ifindex = if_nametoindex(dev);
 	if (!at->ifindex)
@@ -569,37 +542,27 @@ static void attacher_init(struct attacher *at, const char *kind,
 	if (strcmp(kind, "netkit2"))
 		fail("programs attach to veth, netkit or netkit2, not %s", kind);
 	at->netkit2 = true;
-	at->nl = nl_open(NETLINK_GENERIC);
-	nlh = genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NETKIT2_GENL_NAME);
-	nl_check(nl_talk(at->nl, nlh, family_cb, &at->family),
-		 "netkit2 genl family");
 }
 
-/* A netkit2 request @cmd on the primary's programs, about program @fd. */
-static struct nlmsghdr *genl_prog(const struct attacher *at, char *buf,
-				  uint8_t cmd, int fd)
+/* A libnetkit2 call's result: a failure ends the run with its message. */
+static void nk2_check(int err, const char *what)
 {
-	struct nlmsghdr *nlh = genl_start(buf, at->family, cmd,
-					  NETKIT2_GENL_VERSION);
-
-	mnl_attr_put_u32(nlh, NETKIT2_A_IFINDEX, at->ifindex);
-	mnl_attr_put_u32(nlh, NETKIT2_A_TARGET, NETKIT2_TARGET_PRIMARY);
-	mnl_attr_put_u32(nlh, NETKIT2_A_PROG_FD, fd);
-	return nlh;
+	if (err >= 0)
+		return;
+	fprintf(stderr, "nkbench: %s: %s%s%s\n", what, strerror(-err),
+		*netkit2_errmsg() ? ": " : "", netkit2_errmsg());
+	exit(1);
 }
 
 /* Append @fd to the programs (netkit: the primary's; veth: tcx ingress). */
 static void attach(struct attacher *at, int fd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
 	union bpf_attr attr;
 	int link;
 
 	if (at->netkit2) {
-		nlh = genl_prog(at, buf, NETKIT2_CMD_ATTACH, fd);
-		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 attach");
+		nk2_check(netkit2_prog_attach(at->ifindex, NETKIT2_TARGET_PRIMARY,
+					      fd, NULL), "netkit2 attach");
 		return;
 	}
 	memset(&attr, 0, sizeof(attr));
@@ -618,15 +581,16 @@ static void attach(struct attacher *at, int fd)
  */
 static void replace(struct attacher *at, int i, int old, int fd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
 	union bpf_attr attr;
 
 	if (at->netkit2) {
-		nlh = genl_prog(at, buf, NETKIT2_CMD_ATTACH, fd);
-		mnl_attr_put_u32(nlh, NETKIT2_A_REPLACE_FD, old);
-		mnl_attr_put_u32(nlh, NETKIT2_A_FLAGS, NETKIT2_F_REPLACE);
-		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 replace");
+		struct netkit2_attach_opts opts =
+			NETKIT2_OPTS(netkit2_attach_opts,
+				     .flags = NETKIT2_F_REPLACE,
+				     .replace_fd = old);
+
+		nk2_check(netkit2_prog_attach(at->ifindex, NETKIT2_TARGET_PRIMARY,
+					      fd, &opts), "netkit2 replace");
 		return;
 	}
 	memset(&attr, 0, sizeof(attr));
@@ -639,12 +603,9 @@ static void replace(struct attacher *at, int i, int old, int fd)
 /* Detach @fd (the @i-th attached program). */
 static void detach(struct attacher *at, int i, int fd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
 	if (at->netkit2) {
-		nlh = genl_prog(at, buf, NETKIT2_CMD_DETACH, fd);
-		nl_check(nl_talk(at->nl, nlh, NULL, NULL), "netkit2 detach");
+		nk2_check(netkit2_prog_detach(at->ifindex, NETKIT2_TARGET_PRIMARY,
+					      fd, NULL), "netkit2 detach");
 		return;
 	}
 	/* The link's last reference goes: the program is detached. */
