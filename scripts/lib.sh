@@ -12,7 +12,7 @@ NK2_TRIXIE_KVER="7.3.4+deb13-amd64"
 NK2_TRIXIE_ROOT="$NETKIT2_CACHE/trixie-root"
 NK2_IPLIB_DIR="/usr/lib/x86_64-linux-gnu/ip" # iproute2 plugin dir
 
-nk2_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+nk2_log() { printf '%s: %s\n' "${NK2_ME:-${0##*/}}" "$*" >&2; }
 nk2_die() { nk2_log "error: $*"; exit 1; }
 
 # Run "$@" up to 3 times (for network operations).
@@ -89,6 +89,32 @@ nk2_apt_trixie() {
 }
 
 nk2_sha() { sha256sum | cut -c1-16; }
+
+# nk2_extract TARBALL DEST: DEST becomes the tarball's single top folder.
+nk2_extract() {
+	local tarball=$1 dest=$2 tmp top
+	tmp=$(mktemp -d "$dest.tmp.XXXXXX") || return 1
+	tar -C "$tmp" -xf "$tarball" || { rm -rf "$tmp"; return 1; }
+	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -n1)
+	[ -f "$top/Makefile" ] || { rm -rf "$tmp"; return 1; }
+	mv "$top" "$dest" && rm -rf "$tmp"
+}
+
+# nk2_trixie_source SERIES: $NETKIT2_CACHE/src/usr/src/linux-source-SERIES
+# .tar.xz, downloaded once through the private trixie apt state that
+# scripts/prepare sets up.
+nk2_trixie_source() {
+	local pkg=linux-source-$1 deb
+	[ -f "$NETKIT2_CACHE/src/usr/src/$pkg.tar.xz" ] && return 0
+	[ -f "$NK2_APT_TRIXIE/parts/trixie.sources" ] ||
+		{ nk2_log "no trixie apt state: run scripts/prepare"; return 1; }
+	mkdir -p "$NETKIT2_CACHE/debs" "$NETKIT2_CACHE/src"
+	(cd "$NETKIT2_CACHE/debs" && rm -f "${pkg}_"*.deb &&
+		nk2_retry nk2_apt_trixie download -q "$pkg") || return 1
+	deb=$(find "$NETKIT2_CACHE/debs" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
+	[ -n "$deb" ] || { nk2_log "$pkg not downloaded"; return 1; }
+	dpkg-deb -x "$deb" "$NETKIT2_CACHE/src" && rm -f "$deb"
+}
 
 # Mounts below a directory, deepest first.
 nk2_mounts_below() {
