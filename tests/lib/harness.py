@@ -337,6 +337,13 @@ SPLAT = re.compile(r'WARNING:|BUG:|kernel BUG|Oops|Call Trace|general protection
                    r'UBSAN|KASAN|unregister_netdevice: waiting|list_(add|del) corruption|'
                    r'refcount_t:|RIP: ')
 
+# What the kernel's checkers print when they find something, for runs that
+# provoke allocation failures on purpose (tests/fault, tests/stress): their
+# "page allocation failure" stacks and kmemleak's own "cannot allocate"
+# are the fault doing what it was asked, so Call Trace alone is no finding.
+CHECKER = ('WARNING', 'BUG', 'Oops', 'KASAN', 'UBSAN', 'circular locking', 'suspicious RCU',
+           'refcount_t', 'ref_tracker', 'unreferenced object', 'suspected memory leak')
+
 
 _kmsg = []
 
