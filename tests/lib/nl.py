@@ -505,8 +505,12 @@ class NL:
     def down(self, name):
         return self.setlink(name, flags=0, change=IFF_UP)
 
-    def dellink(self, name=None, index=0):
+    def dellink(self, name=None, index=0, group=None):
+        """Delete NAME or INDEX, or with GROUP every device of that group
+        in the socket's netns (one batch unregistration)."""
         a = [string(IFLA['IFNAME'], name)] if name else []
+        if group is not None:
+            a.append(u32(IFLA['GROUP'], group))
         return self.request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK,
                             IfInfo(index=index), a)
 
