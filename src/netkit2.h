@@ -65,6 +65,8 @@ static inline struct netkit2 *netkit2_priv(const struct net_device *dev)
 /* netkit2_dev.c */
 void netkit2_setup(struct net_device *dev);
 bool netkit2_is_netkit2(const struct net_device *dev);
+void netkit2_redirect_into_peer(struct sk_buff *skb, struct net_device *dev,
+				const struct net *net);
 void netkit2_init_priv(struct net_device *dev, bool primary,
 		       enum netkit2_mode mode, enum netkit2_pairing pairing,
 		       enum netkit2_action policy, enum netkit2_scrub scrub,

@@ -61,6 +61,48 @@ static __always_inline int netkit2_verdict(const struct netkit2 *nk,
 	return policy;
 }
 
+/*
+ * Hand @skb, prepared for @peer and starting at its mac header, to @peer's
+ * stack, @len bytes counted as received there. False when the backlog
+ * refused it: it is freed, and counted as dropped by the backlog.
+ */
+static bool netkit2_rx(struct sk_buff *skb, struct net_device *peer,
+		       unsigned int len)
+{
+	eth_skb_pull_mac(skb);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	if (unlikely(__netif_rx(skb) != NET_RX_SUCCESS))
+		return false;
+	dev_sw_netstats_rx_add(peer, len);
+	return true;
+}
+
+/*
+ * bpf_redirect_peer() to the netkit2 device @dev from a program of another
+ * device, @net the namespace @dev was found in: @skb enters @dev's peer as
+ * if @dev had sent it (the same scrub), but without @dev's programs, as a
+ * redirect to a veth's peer at tc ingress skips what runs on the veth.
+ * Only the peer counts the packet, as received; the kernel's rules for
+ * that helper apply: the peer must be up and in another namespace than
+ * @net. Consumes @skb.
+ */
+void netkit2_redirect_into_peer(struct sk_buff *skb, struct net_device *dev,
+				const struct net *net)
+{
+	struct netkit2 *nk = netkit2_priv(dev);
+	struct net_device *peer;
+
+	peer = rcu_dereference(nk->peer);
+	if (unlikely(!peer || !(peer->flags & IFF_UP) ||
+		     net_eq(net, dev_net(peer)) ||
+		     !pskb_may_pull(skb, ETH_HLEN))) {
+		kfree_skb(skb);
+		return;
+	}
+	netkit2_prep_forward(skb, dev, peer, nk->scrub);
+	netkit2_rx(skb, peer, skb->len);
+}
+
 static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netkit2 *nk = netkit2_priv(dev);
@@ -84,12 +126,9 @@ static netdev_tx_t netkit2_xmit(struct sk_buff *skb, struct net_device *dev)
 	switch (netkit2_verdict(nk, skb, policy)) {
 	case NETKIT2_NEXT:
 	case NETKIT2_PASS:
-		eth_skb_pull_mac(skb);
-		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
-		if (unlikely(__netif_rx(skb) != NET_RX_SUCCESS))
+		if (unlikely(!netkit2_rx(skb, peer, len)))
 			goto drop_counted;
 		dev_sw_netstats_tx_add(dev, 1, len);
-		dev_sw_netstats_rx_add(peer, len);
 		break;
 	case NETKIT2_REDIRECT:
 		/* Sent on: whatever becomes of it is the target's business. */

@@ -13,9 +13,11 @@
  *  - bpf_redirect_neigh() routes the packet out of the target (or takes
  *    the program's next hop) and fills in the link-layer header from the
  *    neighbour table;
- *  - bpf_redirect_peer() only works from tc ingress, where a netkit2
- *    program never runs: the packet is dropped, unless the kernel has
- *    BPF_F_EGRESS for it, which sends it out of the target's peer.
+ *  - bpf_redirect_peer() to a netkit2 device makes that device's peer
+ *    receive the packet, the device's own programs skipped (the kernel
+ *    does this only from tc ingress, where a netkit2 program never runs).
+ *    To any other device the packet is dropped, unless the kernel has
+ *    BPF_F_EGRESS for the helper, which sends it out of the target's peer.
  * Transmitting on a device from inside a transmit nests: the depth is
  * shared with the kernel's own accounting, so that a program that sends
  * packets back where they came from ends at the kernel's limit.
@@ -311,29 +313,34 @@ drop:
 }
 
 /*
- * bpf_redirect_peer(): only BPF_F_EGRESS, where the kernel has it, has a
- * meaning outside tc ingress. @net is the namespace the target was found
- * in, which the peer must not share.
+ * bpf_redirect_peer() outside tc ingress. To a netkit2 device, the packet
+ * enters that device's peer directly. Otherwise only BPF_F_EGRESS, where
+ * the kernel has it, has a meaning here: out of the target's peer. @net is
+ * the namespace the target was found in, which the peer must not share.
  */
 static void netkit2_redirect_peer(struct sk_buff *skb, struct net_device *dev,
 				  const struct net *net, u32 flags)
 {
 #ifdef NETKIT2_HAVE_REDIRECT_PEER_EGRESS
-	struct net_device *peer = NULL;
+	if (flags & BPF_F_EGRESS) {
+		struct net_device *peer = NULL;
 
-	if (!(flags & BPF_F_EGRESS))
-		goto drop;
-	if (dev->netdev_ops->ndo_get_peer_dev)
-		peer = dev->netdev_ops->ndo_get_peer_dev(dev);
-	if (unlikely(!peer || !(peer->flags & IFF_UP) ||
-		     net_eq(net, dev_net(peer))))
-		goto drop;
-	skb_scrub_packet(skb, false);
-	netkit2_redirect_dev(skb, peer, 0);
-	return;
-drop:
+		if (dev->netdev_ops->ndo_get_peer_dev)
+			peer = dev->netdev_ops->ndo_get_peer_dev(dev);
+		if (unlikely(!peer || !(peer->flags & IFF_UP) ||
+			     net_eq(net, dev_net(peer)))) {
+			kfree_skb(skb);
+			return;
+		}
+		skb_scrub_packet(skb, false);
+		netkit2_redirect_dev(skb, peer, 0);
+		return;
+	}
 #endif
-	kfree_skb(skb);
+	if (netkit2_is_netkit2(dev))
+		netkit2_redirect_into_peer(skb, dev, net);
+	else
+		kfree_skb(skb);
 }
 
 /*

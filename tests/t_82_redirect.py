@@ -256,6 +256,94 @@ def t_peer(t):
         t.note('kernel without BPF_F_EGRESS for bpf_redirect_peer()')
 
 
+POD_IFINDEX = {'a': 150, 'b': 160}      # NK_POD_A/B_IFINDEX: the primaries
+
+
+def pods(t, mode, scrub=nl.SCRUB_DEFAULT):
+    """Host namespace x with the primaries ha (index 150) and hb (160) of
+    two pairs, whose peers pa and pb are pods A and B: 10.79.0.1 and .2
+    (fd00:79::1 and ::2), on one link as far as the pods can tell, with
+    fixed MACs and permanent neighbours in L2. B refuses packets marked 42
+    (a rule). Returns (x, {'a': ns, 'b': ns})."""
+    x = t.ns('x')
+    ns = {'a': t.ns('a'), 'b': t.ns('b')}
+    mac = {'a': '02:00:00:00:01:51', 'b': '02:00:00:00:01:61'}
+    for n, (pod, i) in enumerate(sorted(POD_IFINDEX.items()), 1):
+        with nl.NL(x) as c:
+            kw = {'address': mac[pod]} if mode == nl.L2 else {}
+            r = c.newlink(t.kind, name='h' + pod, mode=mode, ifinfo=nl.IfInfo(index=i),
+                          peer=dict(name='p' + pod, index=i + 1, **kw),
+                          scrub=scrub, peer_scrub=scrub)
+            t.require(r.errno == 0, 'create pair h%s/p%s' % (pod, pod), r)
+        move('p' + pod, ns[pod], parent=x)
+        if ipv6_on():
+            nsx(x, 'sysctl -qw net.ipv6.conf.h%s.disable_ipv6=1' % pod)
+        sh('ip -n %s link set h%s up' % (x, pod), check=True)
+        sh('ip -n %s addr add 10.79.0.%d/24 dev p%s' % (ns[pod], n, pod), check=True)
+        v6('ip -n %s addr add fd00:79::%d/64 dev p%s nodad' % (ns[pod], n, pod))
+        sh('ip -n %s link set p%s up' % (ns[pod], pod), check=True)
+    for pod, other, n in (('a', 'b', 2), ('b', 'a', 1)):
+        if mode == nl.L2:
+            sh('ip -n %s neigh add 10.79.0.%d lladdr %s dev p%s nud permanent'
+               % (ns[pod], n, mac[other], pod), check=True)
+            v6('ip -n %s neigh add fd00:79::%d lladdr %s dev p%s nud permanent'
+               % (ns[pod], n, mac[other], pod))
+    # before the local table, which would deliver the packet first
+    for f in ('-4', '-6') if ipv6_on() else ('-4',):
+        for r in ('add pref 100 table local', 'del pref 0', 'add pref 50 fwmark 42 prohibit'):
+            sh('ip -n %s %s rule %s' % (ns['b'], f, r), check=True)
+    return x, ns
+
+
+def pod_addrs():
+    return ('10.79.0.2', 'fd00:79::2') if ipv6_on() else ('10.79.0.2',)
+
+
+@test('redirect: bpf_redirect_peer() to another pair enters its peer (L3, L2, scrub)', NEEDS)
+def t_peer_pairs(t):
+    # Pod A's device sends into pod B's with bpf_redirect_peer() to hb, and
+    # B's into A's to ha: one receive, the primaries' programs (a drop)
+    # skipped as at tc ingress, the mark scrubbed as hb's transmit would.
+    for mode, scrub in ((nl.L3, nl.SCRUB_DEFAULT), (nl.L2, nl.SCRUB_DEFAULT),
+                        (nl.L3, nl.SCRUB_NONE)):
+        m = '%s%s' % ('L3' if mode == nl.L3 else 'L2',
+                      ', scrub none' if scrub == nl.SCRUB_NONE else '')
+        x, ns = pods(t, mode, scrub)
+        attach(t, 'ha', 'peer', 'nk_peer_to_b', ns=x)
+        attach(t, 'hb', 'peer', 'nk_peer_to_a', ns=x)
+        for h in ('ha', 'hb'):
+            attach(t, h, 'primary', 'nk_drop', ns=x)
+        before = {d: stats(d, x if d[0] == 'h' else ns[d[1]]) for d in ('ha', 'hb', 'pa', 'pb')}
+        for dst in pod_addrs():
+            got = netns.echo(ns['a'], dst, 3)
+            if scrub == nl.SCRUB_NONE:
+                t.eq(got, 0, '%s: %s: the mark kept, B\'s rule refuses it' % (m, dst))
+            else:
+                t.eq(got, 3, '%s: A pings B at %s' % (m, dst))
+        n = 3 * len(pod_addrs())
+        d = {k: delta(v, k, x if k[0] == 'h' else ns[k[1]], 'tx_packets', 'rx_packets')
+             for k, v in before.items()}
+        t.eq((d['ha'], d['hb']), ((0, 0), (0, 0)),
+             '%s: the primaries neither sent nor received (their drop program skipped)' % m)
+        # at least: the pods' own IPv6 (MLD, ...) takes the same way
+        t.check(min(d['pa'][0], d['pb'][1]) >= n, '%s: A sent, B received every request' % m,
+                (d['pa'], d['pb'], n))
+        if scrub == nl.SCRUB_DEFAULT:
+            t.check(min(d['pb'][0], d['pa'][1]) >= n, '%s: and every reply came back' % m,
+                    (d['pa'], d['pb'], n))
+        for name in [x] + list(ns.values()):
+            sh('ip netns del %s' % name)
+    # No peer up, or a target that is not netkit2: dropped.
+    x, ns = pods(t, nl.L3)
+    attach(t, 'ha', 'peer', 'nk_peer_to_b', ns=x)
+    sh('ip -n %s link set pb down' % ns['b'], check=True)
+    pa = stats('pa', ns['a'])
+    t.eq(netns.echo(ns['a'], '10.79.0.2', 2, wait=0.5), 0, 'B down: no reply')
+    d = delta(pa, 'pa', ns['a'], 'tx_packets', 'tx_dropped')
+    t.check(d[0] >= 2 and d[1] == 0,
+            'B down: sent by A, dropped with no count (as the kernel\'s redirect)', d)
+
+
 @test('redirect: back into its own device stops at the recursion limit', NEEDS)
 def t_recursion(t):
     ns = t.ns('l')
