@@ -91,6 +91,66 @@ setup() {
 		{ log "$c: no ping through the pair"; return 1; }
 }
 
+# Pod to pod through two pairs, the datapath of a node whose programs send
+# a pod's packets straight to another pod: pod A (NS_A) and pod B (NS_B)
+# each hold the primary of a pair whose peer is in the host namespace
+# bench-C-x; the program on each pod's device sends every packet to the
+# host-side device of the other pair, by bpf_redirect_peer() into the
+# other pod directly (pods-peer, netkit2) or by bpf_redirect() through
+# that device's transmit (pods-redirect, netkit2; pods-nk-redirect,
+# upstream netkit). Upstream netkit drops what bpf_redirect_peer() sends
+# from its programs: checked once, recorded as pods-upstream.peer_replies.
+PODCANDS="pods-peer pods-redirect pods-nk-redirect"
+HOLDS=()
+# hold_bg NS TAG KIND DEV SET: nkbench hold in NS until the guest ends (or
+# its pid, in HOLDS, is sent SIGTERM); its output in a file named by TAG.
+hold_bg() {
+	local ns=$1 f=/run/bench-hold-$2.$$ i
+	shift 2
+	ip netns exec "$ns" "$NKB" hold "$@" >"$f" 2>&1 &
+	HOLDS+=("$!")
+	for i in $(seq 100); do grep -q ready "$f" && return 0; sleep 0.1; done
+	log "hold $*: $(cat "$f")"
+	return 1
+}
+setup_pods() {
+	local c=$1 idx=$2 kind=netkit2 x=bench-$1-x set=to p n pid ok
+	case $c in pods-nk-*) kind=netkit ;; esac
+	[ "$c" = pods-peer ] && set=peer
+	NS_A[$c]=bench-$c-a
+	NS_B[$c]=bench-$c-b
+	DST[$c]=10.99.$idx.2
+	DEV_A[$c]=pd${idx}a
+	DEV_B[$c]=pd${idx}b
+	ip netns add "$x" || return 1
+	for p in a b; do
+		n=${NS_A[$c]}
+		[ $p = b ] && n=${NS_B[$c]}
+		ip netns add "$n" &&
+			ip netns exec "$n" "$NKB" link "$kind" "pd$idx$p" "px$idx$p" &&
+			ip -n "$n" link set "px$idx$p" netns "$x" &&
+			ip -n "$n" addr add "10.99.$idx.$([ $p = a ] && echo 1 || echo 2)/24" dev "pd$idx$p" &&
+			ip -n "$n" link set lo up && ip -n "$n" link set "pd$idx$p" up &&
+			ip -n "$x" link set "px$idx$p" up || return 1
+	done
+	local -A to
+	to[a]=$(ip netns exec "$x" cat "/sys/class/net/px${idx}b/ifindex") &&
+		to[b]=$(ip netns exec "$x" cat "/sys/class/net/px${idx}a/ifindex") || return 1
+	if [ "$kind" = netkit ]; then
+		hold_bg "${NS_A[$c]}" "$c-check-a" "$kind" "pd${idx}a" "peer:${to[a]}" &&
+			hold_bg "${NS_B[$c]}" "$c-check-b" "$kind" "pd${idx}b" "peer:${to[b]}" || return 1
+		ok=$(ip netns exec "${NS_A[$c]}" ping -q -c 3 -i 0.2 -W 1 "${DST[$c]}" |
+			sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p')
+		record 0 pods-upstream.peer_replies netkit "${ok:-0}"
+		for pid in "${HOLDS[@]: -2}"; do kill -TERM "$pid"; wait "$pid"; done
+		HOLDS=("${HOLDS[@]:0:${#HOLDS[@]}-2}")
+	fi
+	hold_bg "${NS_A[$c]}" "$c-a" "$kind" "pd${idx}a" "$set:${to[a]}" &&
+		hold_bg "${NS_B[$c]}" "$c-b" "$kind" "pd${idx}b" "$set:${to[b]}" || return 1
+	ip netns exec "${NS_A[$c]}" ping -q -c 1 -W 5 "${DST[$c]}" >/dev/null ||
+		{ log "$c: no ping from pod to pod"; return 1; }
+}
+
 servers() {
 	local c=$1
 	ip netns exec "${NS_B[$c]}" "${RECV[@]}" iperf3 -s -D -p 5201 --pidfile "/run/bench-$c.iperf3.pid" >/dev/null 2>&1 ||
@@ -345,6 +405,11 @@ main() {
 		servers "$c" || die "$c: servers did not start"
 		idx=$((idx + 1))
 	done
+	for c in $PODCANDS; do
+		setup_pods "$c" "$idx" || die "$c: setup failed"
+		servers "$c" || die "$c: servers did not start"
+		idx=$((idx + 1))
+	done
 	ip netns add bench-cp || die "netns"
 	if [ "$MODE" = profile ]; then
 		profile_all
@@ -363,6 +428,9 @@ main() {
 			run "$rep" "udp+$set" "$PROGCANDS" with_progs "$set" steered m_udp
 			run "$rep" "pktgen+$set" "$PROGCANDS" with_progs "$set" m_pktgen
 		done
+		run "$rep" pods-udp "$PODCANDS" steered m_udp
+		run "$rep" pods-rr "$PODCANDS" m_rr
+		run "$rep" pods-pktgen "$PODCANDS" m_pktgen
 		control "$rep"
 	done
 	log "done in $(($(date +%s) - t0)) s, $FAILED failed measurements"

@@ -12,10 +12,13 @@
  *   pairs KIND N                   create and delete N pairs: time, memory
  *   progs KIND DEV N               attach N programs, replace each, detach
  *                                  them: time per operation
- *   hold KIND DEV pass|chain8|redirect
+ *   hold KIND DEV pass|chain8|redirect|to:IFINDEX|peer:IFINDEX
  *                                  attach programs to DEV's primary side
  *                                  (veth: DEV's tcx ingress), print
- *                                  "ready", detach on SIGTERM
+ *                                  "ready", detach on SIGTERM; to: and
+ *                                  peer: send every packet on with
+ *                                  bpf_redirect(IFINDEX, 0) and
+ *                                  bpf_redirect_peer(IFINDEX, 0)
  *
  * Programs go to upstream netkit through bpf_link_create() with
  * BPF_NETKIT_PRIMARY (raw bpf(): the distro libbpf may predate the netkit
@@ -518,6 +521,29 @@ static int prog_redirect(void)
 	return prog_load(insns, sizeof(insns) / sizeof(insns[0]));
 }
 
+static int ifindex_of(const char *arg)
+{
+	char *end;
+	long ifindex = strtol(arg, &end, 10);
+
+	if (*end || ifindex <= 0 || ifindex > INT32_MAX)
+		fail("bad interface index %s", arg);
+	return ifindex;
+}
+
+/* Every packet to @ifindex: bpf_redirect(), or bpf_redirect_peer(). */
+static int prog_redirect_to(int ifindex, bool peer)
+{
+	const struct bpf_insn insns[] = {
+		MOV64_IMM(BPF_REG_1, ifindex),
+		MOV64_IMM(BPF_REG_2, 0),
+		CALL(peer ? BPF_FUNC_redirect_peer : BPF_FUNC_redirect),
+		EXIT(),
+	};
+
+	return prog_load(insns, sizeof(insns) / sizeof(insns[0]));
+}
+
 struct attacher {
 	bool netkit2;
 	int attach_type;
@@ -657,6 +683,10 @@ static int cmd_hold(char **argv)
 		fds[n++] = prog_ret(NK_PASS);
 	} else if (!strcmp(what, "redirect")) {
 		fds[n++] = prog_redirect();
+	} else if (!strncmp(what, "to:", 3)) {
+		fds[n++] = prog_redirect_to(ifindex_of(what + 3), false);
+	} else if (!strncmp(what, "peer:", 5)) {
+		fds[n++] = prog_redirect_to(ifindex_of(what + 5), true);
 	} else {
 		fail("unknown program set %s", what);
 	}

@@ -66,6 +66,19 @@ CP_ROWS = [
     ('progs.replace_us', 'replace a program (63 in turn)', 'us', 1, False, CP_KINDS),
     ('progs.detach_us', 'detach a program (63 in turn)', 'us', 1, False, CP_KINDS),
 ]
+# Pod to pod through two pairs (bench/guest.sh, setup_pods): netkit2 with
+# bpf_redirect_peer() straight into the other pod, and bpf_redirect()
+# through the other pair's host-side device for netkit2 and upstream
+# netkit (which drops what bpf_redirect_peer() sends from its programs).
+POD_CANDS = ['pods-peer', 'pods-redirect', 'pods-nk-redirect']
+POD_ROWS = [
+    ('pods-udp.tx_pps', 'UDP 64 B, sent', 'kpps', 1e-3, True, POD_CANDS),
+    ('pods-udp.rx_pps', 'UDP 64 B, received', 'kpps', 1e-3, True, POD_CANDS),
+    ('pods-pktgen.pps', 'pktgen 64 B into xmit', 'kpps', 1e-3, True, POD_CANDS),
+    ('pods-rr.rr_tps', 'TCP request/response', 'trans/s', 1, True, POD_CANDS),
+    ('pods-rr.rr_p50_us', 'TCP RR latency p50', 'us', 1, False, POD_CANDS),
+    ('pods-rr.rr_p99_us', 'TCP RR latency p99', 'us', 1, False, POD_CANDS),
+]
 # Where netkit2 must be ahead of veth: multi-flow throughput and the
 # small-packet rate, bare and with the programs a datapath attaches.
 VETH_BAR = {'tcp4.gbps', 'udp.tx_pps', 'udp.rx_pps', 'pktgen.pps',
@@ -326,6 +339,26 @@ def main():
                    ('netkit2/veth', 'netkit2', 'veth')], False, partial)
     md += t
     missing += m2
+    md += ['', '## Pod to pod through two pairs', '',
+           'Each pod holds one end of a pair, the other end is in the host '
+           'namespace; the pods\' programs send every packet to the host-side '
+           'device of the other pod\'s pair: pods-peer with bpf_redirect_peer() '
+           '(netkit2 only: the packet enters the other pod directly, that '
+           'device\'s transmit and programs skipped), pods-redirect and '
+           'pods-nk-redirect with bpf_redirect() (netkit2, upstream netkit), '
+           'through that device\'s transmit.', '']
+    t, m3 = table(vals, POD_ROWS, POD_CANDS,
+                  [('peer/redirect', 'pods-peer', 'pods-redirect'),
+                   ('peer/netkit redirect', 'pods-peer', 'pods-nk-redirect'),
+                   ('redirect/netkit redirect', 'pods-redirect', 'pods-nk-redirect')],
+                  False, partial)
+    md += t
+    missing += m3
+    up = vals.get(('pods-upstream.peer_replies', 'netkit'))
+    if up is not None:
+        md += ['', 'Upstream netkit, the same bpf_redirect_peer() programs: %d of 3 '
+               'pings answered (it drops them: its programs do not run at tc '
+               'ingress).' % up[0]]
     t = retransmits()
     if t:
         md += ['', '## TCP retransmissions', '',
