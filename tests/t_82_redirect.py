@@ -50,11 +50,15 @@ def remotes():
     return (REMOTE4, REMOTE6) if ipv6_on() else (REMOTE4,)
 
 
-def pair(t, ns, mode=nl.L3, idx=(110, 111), names=('nkh', 'nkp'), **kw):
-    """A netkit2 pair created in NS with fixed interface indexes."""
+def pair(t, ns, mode=nl.L3, idx=(110, 111), names=('nkh', 'nkp'), peer_address=None, **kw):
+    """A netkit2 pair created in NS with fixed interface indexes (and the
+    peer's MAC, PEER_ADDRESS)."""
+    peer = {'name': names[1], 'index': idx[1]}
+    if peer_address:
+        peer['address'] = peer_address
     with nl.NL(ns) as n:
         r = n.newlink(t.kind, name=names[0], mode=mode, ifinfo=nl.IfInfo(index=idx[0]),
-                      peer={'name': names[1], 'index': idx[1]}, **kw)
+                      peer=peer, **kw)
         t.require(r.errno == 0, 'create pair %s/%s' % names, r)
 
 
@@ -269,12 +273,8 @@ def pods(t, mode, scrub=nl.SCRUB_DEFAULT):
     ns = {'a': t.ns('a'), 'b': t.ns('b')}
     mac = {'a': '02:00:00:00:01:51', 'b': '02:00:00:00:01:61'}
     for n, (pod, i) in enumerate(sorted(POD_IFINDEX.items()), 1):
-        with nl.NL(x) as c:
-            kw = {'address': mac[pod]} if mode == nl.L2 else {}
-            r = c.newlink(t.kind, name='h' + pod, mode=mode, ifinfo=nl.IfInfo(index=i),
-                          peer=dict(name='p' + pod, index=i + 1, **kw),
-                          scrub=scrub, peer_scrub=scrub)
-            t.require(r.errno == 0, 'create pair h%s/p%s' % (pod, pod), r)
+        pair(t, x, mode, (i, i + 1), ('h' + pod, 'p' + pod),
+             peer_address=mac[pod] if mode == nl.L2 else None, scrub=scrub, peer_scrub=scrub)
         move('p' + pod, ns[pod], parent=x)
         if ipv6_on():
             nsx(x, 'sysctl -qw net.ipv6.conf.h%s.disable_ipv6=1' % pod)

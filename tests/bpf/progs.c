@@ -229,12 +229,11 @@ int nk_redir_peer(struct __sk_buff *skb)
 }
 
 /*
- * Pod to pod through two pairs (t_82_redirect.py's t_peer_pairs, and the
- * benchmark): each pod's device sends IP into the other pod's pair, by
- * bpf_redirect_peer() to that pair's primary (straight into the pod) or by
- * bpf_redirect() (through the primary's transmit and its programs). The
- * packets into B carry NK_MARK, which B's namespace refuses unless it was
- * scrubbed on the way.
+ * Pod to pod through two pairs (t_82_redirect.py's t_peer_pairs): each
+ * pod's device sends IP straight into the other pod with
+ * bpf_redirect_peer() to that pod's pair's primary. The packets into B
+ * carry mark 42, which B's namespace refuses unless it was scrubbed on
+ * the way.
  */
 #define NK_POD_A_IFINDEX	150	/* primary of pod A's pair */
 #define NK_POD_B_IFINDEX	160	/* primary of pod B's pair */
@@ -254,22 +253,6 @@ int nk_peer_to_b(struct __sk_buff *skb)
 		return NK_PASS;
 	skb->mark = 42;
 	return bpf_redirect_peer(NK_POD_B_IFINDEX, 0);
-}
-
-SEC("tc")
-int nk_redir_to_a(struct __sk_buff *skb)
-{
-	if (!nk_is_ip(skb))
-		return NK_PASS;
-	return bpf_redirect(NK_POD_A_IFINDEX, 0);
-}
-
-SEC("tc")
-int nk_redir_to_b(struct __sk_buff *skb)
-{
-	if (!nk_is_ip(skb))
-		return NK_PASS;
-	return bpf_redirect(NK_POD_B_IFINDEX, 0);
 }
 
 /*
