@@ -7,6 +7,8 @@ import netns
 import nl
 from harness import test, add, sh, link_json, ipj, wait_until
 
+IF_OPER_UP = 6
+
 
 def mkpair(t, mode, hns, pns, a='nkh', b='nkp', prefix='10.77.0', extra=None):
     """Pair a (in hns) <-> b (in pns), addresses .1/.2, up."""
@@ -22,6 +24,14 @@ def mkpair(t, mode, hns, pns, a='nkh', b='nkp', prefix='10.77.0', extra=None):
     for ns, dev in ((hns, a), (pns, b)):
         with nl.NL(ns) as n:
             t.require(n.up(dev).errno == 0, 'set %s up' % dev)
+    # The carrier is on, but a device sends only once the link watch has
+    # activated its queue (operstate UP): a frame sent before that is
+    # dropped and counted by the core's placeholder qdisc, whatever the
+    # driver. Traffic and its counters start from there.
+    for ns, dev in ((hns, a), (pns, b)):
+        with nl.NL(ns) as n:
+            t.require(wait_until(lambda: n.getlink(dev)['operstate'] == IF_OPER_UP, 5, 0.02),
+                      '%s operstate UP' % dev, n.getlink(dev)['operstate'])
 
 
 def ping(ns, dst, count=3, **kw):
